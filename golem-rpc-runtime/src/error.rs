@@ -1,0 +1,79 @@
+//! The error type of every `try_` call.
+
+use std::fmt;
+
+use crate::RpcError;
+use crate::codec::DecodeError;
+
+/// Why an RPC call did not produce a value.
+///
+/// The first four cases are the `rpc-error` cases Golem's executor reports; a WIT
+/// `result<T, E>` returned by the remote function is *not* an `Error` but the call's value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be delivered or understood (`rpc-error.protocol-error`).
+    ProtocolError(String),
+    /// The caller may not invoke the target (`rpc-error.denied`).
+    Denied(String),
+    /// The target component or worker does not exist (`rpc-error.not-found`).
+    NotFound(String),
+    /// The target failed: unknown function, parameter mismatch, trap (`rpc-error.remote-internal-error`).
+    RemoteInternalError(String),
+    /// The reply was not a value of the function's declared result type.
+    Decode {
+        /// The function whose reply could not be read, as sent on the wire.
+        function: &'static str,
+        /// What was wrong with the reply.
+        error: DecodeError,
+    },
+    /// The result of a future was already taken by an earlier `get`.
+    AlreadyTaken {
+        /// The function the future belongs to, as sent on the wire.
+        function: &'static str,
+    },
+}
+
+impl Error {
+    /// Builds the error for the given remote function from Golem's `rpc-error`.
+    pub fn from_rpc(error: RpcError) -> Self {
+        match error {
+            RpcError::ProtocolError(msg) => Error::ProtocolError(msg),
+            RpcError::Denied(msg) => Error::Denied(msg),
+            RpcError::NotFound(msg) => Error::NotFound(msg),
+            RpcError::RemoteInternalError(msg) => Error::RemoteInternalError(msg),
+        }
+    }
+}
+
+impl From<RpcError> for Error {
+    fn from(error: RpcError) -> Self {
+        Error::from_rpc(error)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::ProtocolError(msg) => write!(f, "protocol error: {msg}"),
+            Error::Denied(msg) => write!(f, "denied: {msg}"),
+            Error::NotFound(msg) => write!(f, "not found: {msg}"),
+            Error::RemoteInternalError(msg) => write!(f, "remote internal error: {msg}"),
+            Error::Decode { function, error } => {
+                write!(f, "malformed reply from remote {function}: {error}")
+            }
+            Error::AlreadyTaken { function } => {
+                write!(f, "the result of remote {function} was already taken")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Typed worker-to-worker RPC for [Golem](https://golem.cloud) components.
+//!
+//! `golem_rpc::import!("path/to/target.wit")` reads the target component's WIT when the caller
+//! compiles and generates, for each interface the target exports, a client that calls Golem's
+//! host interface `golem:rpc/types@0.1.0` directly: no stub crate, no stub component, no
+//! composition step.
+//!
+//! ```ignore
+//! golem_rpc::import!("../counter/wit/counter.wit");
+//!
+//! let api = counter::api::Api::new(&uri);   // uri: urn:worker:{component-id}/{worker-name}
+//! api.blocking_add(5);                      // invoke-and-await, panics on RPC errors
+//! let total = api.try_blocking_get()?;      // the same, returning golem_rpc::Error
+//! let pending = api.get();                  // async-invoke-and-await: subscribe()/get()
+//! api.add(1);                               // fire-and-forget invoke
+//! ```
+//!
+//! The values on the wire are exactly what Golem 1.0's stub generator sends, so a caller built
+//! with golem-rpc deploys to a Golem 1.0/1.1 cluster unchanged.
+
+mod bindings;
+mod call;
+mod codec;
+mod error;
+
+pub use bindings::golem::rpc::types::{
+    FutureInvokeResult, NodeIndex, RpcError, Uri, WasmRpc, WitNode, WitValue,
+};
+pub use bindings::wasi::io::poll::{Pollable, poll};
+pub use call::FutureResult;
+pub use codec::{
+    DecodeError, PathSegment, SeqBuilder, ValueBuilder, ValueReader, WitDecode, WitEncode, decode,
+    encode,
+};
+pub use error::Error;
+
+/// Generates typed RPC clients for the interfaces a target component exports.
+///
+/// `import!("path")` takes a WIT file or a WIT directory (with `deps/`), relative to the
+/// calling crate's `Cargo.toml`. The generated module is named after the target package
+/// (`demo:counter` → `counter`), with one module per exported interface holding its types and a
+/// client named after the interface (`counter::api::Api`). For each function `f`:
+///
+/// - `blocking_f(..) -> T` and `try_blocking_f(..) -> Result<T, golem_rpc::Error>` wait for the result;
+/// - `f(..) -> FutureFResult` starts the call; the future has `subscribe()`, `get()` and `try_get()`;
+/// - for functions without results, `f(..)` / `try_f(..)` are fire-and-forget.
+pub use golem_rpc_macro::import;
+
+/// Items generated code refers to. Not public API: it changes with every release, and the
+/// macro and runtime are pinned to each other with `=x.y.z`.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::{async_invoke_and_await, decode_results, fail, invoke, invoke_and_await};
+    pub use crate::codec::{encode, DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode};
+    pub use crate::{Error, FutureResult, NodeIndex, Uri, WasmRpc, WitValue};
+    pub use ::core::result::Result;
+    pub use ::std::string::String;
+    pub use ::std::vec::Vec;
+}
