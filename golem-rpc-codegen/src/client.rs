@@ -1,0 +1,529 @@
+//! The generated module tree: one module per interface that owns a type the clients need,
+//! holding its types, and for exported interfaces a client with one method per call form.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use wit_parser::{
+    Function, FunctionKind, InterfaceId, Resolve, TypeId, TypeOwner, WorldId, WorldItem, WorldKey,
+};
+
+use crate::names::{Namespace, camel, ident, snake};
+use crate::types::{Mode, Types};
+use crate::{Error, Opts, module_name};
+
+/// The whole expansion of one `import!`.
+pub struct Module {
+    name: Ident,
+    docs: String,
+    tree: Tree,
+}
+
+/// A module and its sub-modules, by name.
+#[derive(Default)]
+struct Tree {
+    docs: Option<String>,
+    items: Vec<TokenStream>,
+    children: BTreeMap<String, Tree>,
+}
+
+/// Something the world exports that gets a client: an interface, or the world's own functions.
+struct Exported<'a> {
+    /// The client's type name, e.g. `Api`.
+    client: String,
+    /// What the client calls, for docs: `demo:counter/api`.
+    target: String,
+    /// The prefix of wire names: `demo:counter/api` (sent as `demo:counter/api.{f}`), or none
+    /// for world-level functions (sent as `f`).
+    wire_prefix: Option<String>,
+    owner: TypeOwner,
+    functions: Vec<&'a Function>,
+}
+
+impl Module {
+    /// Generates everything for `world`, or every error found on the way.
+    pub fn build(resolve: &Resolve, world_id: WorldId, opts: &Opts) -> Result<Self, Vec<Error>> {
+        let world = &resolve.worlds[world_id];
+        let runtime = &opts.runtime_path;
+        let mut errors = Vec::new();
+
+        let mut modules: HashMap<TypeOwner, Vec<Ident>> = HashMap::new();
+        modules.insert(TypeOwner::World(world_id), Vec::new());
+        let mut exported = Vec::new();
+        let mut world_functions = Vec::new();
+        for (key, item) in &world.exports {
+            match item {
+                WorldItem::Interface { id, .. } => {
+                    let iface = &resolve.interfaces[*id];
+                    let (name, wire_prefix) = match key {
+                        WorldKey::Name(name) => (name.clone(), name.clone()),
+                        WorldKey::Interface(_) => (
+                            iface.name.clone().unwrap_or_default(),
+                            resolve.id_of(*id).unwrap_or_default(),
+                        ),
+                    };
+                    modules.insert(TypeOwner::Interface(*id), vec![ident(&snake(&name))]);
+                    exported.push(Exported {
+                        client: camel(&name),
+                        target: wire_prefix.clone(),
+                        wire_prefix: Some(wire_prefix),
+                        owner: TypeOwner::Interface(*id),
+                        functions: iface.functions.values().collect(),
+                    });
+                }
+                WorldItem::Function(function) => world_functions.push(function),
+                WorldItem::Type { .. } => {}
+            }
+        }
+        if !world_functions.is_empty() {
+            exported.push(Exported {
+                client: camel(&world.name),
+                target: format!("world `{}`", world.name),
+                wire_prefix: None,
+                owner: TypeOwner::World(world_id),
+                functions: world_functions,
+            });
+        }
+        if exported.iter().all(|e| e.functions.is_empty()) {
+            return Err(vec![Error::at(
+                resolve,
+                world.span,
+                format!(
+                    "world `{}` exports no functions, so there is nothing to call; \
+                     import the WIT of the component you want to call (its world must `export` an interface or functions)",
+                    world.name
+                ),
+            )]);
+        }
+
+        // Named types the clients need, and the module of every interface that owns one.
+        let mut types = Types {
+            resolve,
+            rt: quote!(#runtime::__private),
+            modules,
+        };
+        let mut needed: Vec<TypeId> = Vec::new();
+        for e in &exported {
+            if let TypeOwner::Interface(id) = e.owner {
+                needed.extend(resolve.interfaces[id].types.values().copied());
+            }
+            for f in &e.functions {
+                for ty in f.params.iter().map(|p| &p.ty).chain(f.result.iter()) {
+                    types.named_types_in(ty, &mut needed);
+                }
+            }
+        }
+        let mut i = 0;
+        while i < needed.len() {
+            let def = &resolve.types[needed[i]];
+            if let wit_parser::TypeDefKind::Type(target) = def.kind {
+                types.named_types_in(&target, &mut needed);
+            }
+            if let TypeOwner::Interface(owner) = def.owner {
+                types
+                    .modules
+                    .entry(def.owner)
+                    .or_insert_with(|| dependency_module(resolve, owner, world.package));
+            }
+            i += 1;
+        }
+
+        let mut root = Tree::default();
+        let mut namespaces: HashMap<Vec<String>, Namespace> = HashMap::new();
+        for id in needed {
+            let def = &resolve.types[id];
+            let Some(module) = types.modules.get(&def.owner).cloned() else {
+                errors.push(Error::at(
+                    resolve,
+                    def.span,
+                    "golem-rpc cannot generate types declared outside an interface or the target world",
+                ));
+                continue;
+            };
+            let name = camel(def.name.as_deref().unwrap_or_default());
+            if let Err(e) = claim(
+                &mut namespaces,
+                &module,
+                &name,
+                format!("type `{}`", def.name.as_deref().unwrap_or_default()),
+                resolve,
+                def.span,
+            ) {
+                errors.push(e);
+                continue;
+            }
+            match types.definition(id, &module) {
+                Ok(tokens) => root.at(&module).items.push(tokens),
+                Err(e) => errors.push(e),
+            }
+        }
+        for (owner, module) in &types.modules {
+            if let TypeOwner::Interface(id) = owner {
+                let node = root.at(module);
+                if node.docs.is_none() {
+                    node.docs = Some(interface_docs(resolve, *id));
+                }
+            }
+        }
+
+        for e in &exported {
+            let module = types.modules[&e.owner].clone();
+            match client(&types, e, &module, &mut namespaces) {
+                Ok(tokens) => root.at(&module).items.push(tokens),
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let package = world
+            .package
+            .map(|p| resolve.packages[p].name.to_string())
+            .unwrap_or_else(|| world.name.clone());
+        Ok(Module {
+            name: ident(&module_name(resolve, world_id)),
+            docs: format!(
+                " RPC clients for the component package `{package}` (world `{}`), generated by `golem_rpc::import!`.",
+                world.name
+            ),
+            tree: root,
+        })
+    }
+}
+
+impl Tree {
+    fn at(&mut self, path: &[Ident]) -> &mut Tree {
+        path.iter().fold(self, |node, segment| {
+            node.children.entry(segment.to_string()).or_default()
+        })
+    }
+
+    fn contents(&self) -> TokenStream {
+        let items = &self.items;
+        let children = self.children.iter().map(|(name, child)| {
+            let name = ident(name);
+            let docs = child
+                .docs
+                .as_deref()
+                .unwrap_or(" Types of a WIT package the clients use.");
+            let contents = child.contents();
+            quote! {
+                #[doc = #docs]
+                pub mod #name {
+                    #contents
+                }
+            }
+        });
+        quote!(#(#items)* #(#children)*)
+    }
+}
+
+impl ToTokens for Module {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = &self.name;
+        let docs = &self.docs;
+        let contents = self.tree.contents();
+        tokens.extend(quote! {
+            #[doc = #docs]
+            #[allow(dead_code, unused_imports, clippy::all)]
+            pub mod #name {
+                #contents
+            }
+        });
+    }
+}
+
+/// Where the types of an interface that is not exported go: beside the exported ones for the
+/// target's own package, under `ns::pkg::` for other packages.
+fn dependency_module(
+    resolve: &Resolve,
+    id: InterfaceId,
+    root: Option<wit_parser::PackageId>,
+) -> Vec<Ident> {
+    let iface = &resolve.interfaces[id];
+    let name = ident(&snake(iface.name.as_deref().unwrap_or("interface")));
+    match iface.package {
+        Some(package) if Some(package) != root => {
+            let package = &resolve.packages[package].name;
+            vec![
+                ident(&snake(&package.namespace)),
+                ident(&snake(&package.name)),
+                name,
+            ]
+        }
+        _ => vec![name],
+    }
+}
+
+fn interface_docs(resolve: &Resolve, id: InterfaceId) -> String {
+    let iface = &resolve.interfaces[id];
+    let what = resolve
+        .id_of(id)
+        .or_else(|| iface.name.clone())
+        .unwrap_or_default();
+    match &iface.docs.contents {
+        Some(contents) => contents.lines().map(|l| format!(" {l}\n")).collect(),
+        None => format!(" Types and client of the WIT interface `{what}`."),
+    }
+}
+
+/// Claims `name` in the namespace of `module`; a collision names both WIT items.
+fn claim(
+    namespaces: &mut HashMap<Vec<String>, Namespace>,
+    module: &[Ident],
+    name: &str,
+    item: String,
+    resolve: &Resolve,
+    span: wit_parser::Span,
+) -> Result<(), Error> {
+    let key = module.iter().map(ToString::to_string).collect();
+    namespaces.entry(key).or_default().claim(name, item.clone()).map_err(|previous| {
+        Error::at(
+            resolve,
+            span,
+            format!(
+                "{item} and {previous} would both be generated as `{name}`; rename one of them in the WIT"
+            ),
+        )
+    })
+}
+
+/// The client type of one exported interface (or of the world's functions) and its methods.
+fn client(
+    types: &Types<'_>,
+    exported: &Exported<'_>,
+    module: &[Ident],
+    namespaces: &mut HashMap<Vec<String>, Namespace>,
+) -> Result<TokenStream, Vec<Error>> {
+    let resolve = types.resolve;
+    let rt = &types.rt;
+    let mut errors = Vec::new();
+    let name = ident(&exported.client);
+    let span = exported
+        .functions
+        .first()
+        .map(|f| f.span)
+        .unwrap_or_default();
+    if let Err(e) = claim(
+        namespaces,
+        module,
+        &exported.client,
+        format!("the client of {}", exported.target),
+        resolve,
+        span,
+    ) {
+        return Err(vec![e]);
+    }
+
+    let mut methods = Namespace::default();
+    methods
+        .claim("new", format!("the constructor `{}::new`", exported.client))
+        .expect("a fresh namespace");
+    let mut items = Vec::new();
+    let mut aliases = Vec::new();
+    for function in &exported.functions {
+        match method(types, exported, function, module, &mut methods, namespaces) {
+            Ok((method, alias)) => {
+                items.push(method);
+                aliases.extend(alias);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let target = &exported.target;
+    let doc = format!(
+        " Calls the functions of `{target}` on a remote worker through Golem's `golem:rpc` host interface."
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        pub struct #name {
+            rpc: #rt::WasmRpc,
+        }
+
+        impl #name {
+            /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
+            ///
+            /// No call is made until a method is called; the worker is created on first use.
+            pub fn new(location: &#rt::Uri) -> Self {
+                Self {
+                    rpc: #rt::WasmRpc::new(location),
+                }
+            }
+
+            #(#items)*
+        }
+
+        #(#aliases)*
+    })
+}
+
+/// The methods for one function, and the future type alias when it has a result.
+fn method(
+    types: &Types<'_>,
+    exported: &Exported<'_>,
+    function: &Function,
+    module: &[Ident],
+    methods: &mut Namespace,
+    namespaces: &mut HashMap<Vec<String>, Namespace>,
+) -> Result<(TokenStream, Option<TokenStream>), Error> {
+    let resolve = types.resolve;
+    let rt = &types.rt;
+    let wit = &function.name;
+    if function.kind != FunctionKind::Freestanding {
+        let what = match function.kind {
+            FunctionKind::AsyncFreestanding
+            | FunctionKind::AsyncMethod(_)
+            | FunctionKind::AsyncStatic(_) => "`async` functions",
+            _ => "resources",
+        };
+        return Err(Error::at(
+            resolve,
+            function.span,
+            format!("function `{wit}`: golem-rpc does not support {what} yet"),
+        ));
+    }
+    let wire = match &exported.wire_prefix {
+        Some(prefix) => format!("{prefix}.{{{wit}}}"),
+        None => wit.clone(),
+    };
+
+    let mut params = Vec::new();
+    let mut param_types = Vec::new();
+    for param in &function.params {
+        params.push(ident(&snake(&param.name)));
+        let ty = types
+            .spell(&param.ty, Mode::Param, module, function.span)
+            .map_err(|e| in_function(e, wit))?;
+        param_types.push(ty);
+    }
+    let result = match &function.result {
+        Some(ty) => Some(
+            types
+                .spell(ty, Mode::Owned, module, function.span)
+                .map_err(|e| in_function(e, wit))?,
+        ),
+        None => None,
+    };
+    let ret = result.clone().unwrap_or_else(|| quote!(()));
+
+    let blocking = snake(&format!("blocking-{wit}"));
+    let try_blocking = snake(&format!("try-blocking-{wit}"));
+    let plain = snake(wit);
+    let try_plain = snake(&format!("try-{wit}"));
+    let mut names = vec![&blocking, &try_blocking, &plain];
+    if result.is_none() {
+        names.push(&try_plain);
+    }
+    for name in names {
+        methods.claim(name, format!("function `{wit}`")).map_err(|previous| {
+            Error::at(
+                resolve,
+                function.span,
+                format!(
+                    "function `{wit}` needs a method `{name}`, which {previous} already generates; rename one of them in the WIT"
+                ),
+            )
+        })?;
+    }
+    let (blocking, try_blocking, plain, try_plain) = (
+        ident(&blocking),
+        ident(&try_blocking),
+        ident(&plain),
+        ident(&try_plain),
+    );
+
+    let signature = quote!(&self, #(#params: #param_types),*);
+    let encoded = quote!(&[#(#rt::encode(&#params)),*]);
+    let wit_docs = function.docs.contents.as_deref().map(|d| {
+        let lines = d.lines().map(|l| format!(" {l}"));
+        quote!(#(#[doc = #lines])* #[doc = ""])
+    });
+    let blocking_doc =
+        format!(" Calls `{wire}` and waits for its result; panics if the call fails.");
+    let try_blocking_doc = format!(" Calls `{wire}` and waits for its result.");
+    let mut tokens = quote! {
+        #wit_docs
+        #[doc = #blocking_doc]
+        #[track_caller]
+        pub fn #blocking(#signature) -> #ret {
+            match self.#try_blocking(#(#params),*) {
+                #rt::Result::Ok(__value) => __value,
+                #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+            }
+        }
+
+        #wit_docs
+        #[doc = #try_blocking_doc]
+        pub fn #try_blocking(#signature) -> #rt::Result<#ret, #rt::Error> {
+            #rt::invoke_and_await(&self.rpc, #wire, #encoded)
+        }
+    };
+
+    let alias = match &result {
+        Some(result) => {
+            let future_name = format!("Future{}Result", camel(wit));
+            claim(
+                namespaces,
+                module,
+                &future_name,
+                format!("the future type of function `{wit}`"),
+                resolve,
+                function.span,
+            )?;
+            let future = format_ident!("{}", future_name);
+            let doc =
+                format!(" Starts `{wire}` without waiting; the returned future yields its result.");
+            tokens.extend(quote! {
+                #wit_docs
+                #[doc = #doc]
+                pub fn #plain(#signature) -> #future {
+                    #rt::async_invoke_and_await(&self.rpc, #wire, #encoded)
+                }
+            });
+            let alias_doc = format!(
+                " The pending result of `{wire}`: `subscribe()` to wait, `get()`/`try_get()` to take it."
+            );
+            Some(quote! {
+                #[doc = #alias_doc]
+                pub type #future = #rt::FutureResult<#result>;
+            })
+        }
+        None => {
+            let doc = format!(
+                " Sends `{wire}` without waiting for it to run (fire-and-forget); panics if it cannot be sent."
+            );
+            let try_doc =
+                format!(" Sends `{wire}` without waiting for it to run (fire-and-forget).");
+            tokens.extend(quote! {
+                #wit_docs
+                #[doc = #doc]
+                #[track_caller]
+                pub fn #plain(#signature) {
+                    if let #rt::Result::Err(__error) = self.#try_plain(#(#params),*) {
+                        #rt::fail("invoke", #wire, &__error)
+                    }
+                }
+
+                #wit_docs
+                #[doc = #try_doc]
+                pub fn #try_plain(#signature) -> #rt::Result<(), #rt::Error> {
+                    #rt::invoke(&self.rpc, #wire, #encoded)
+                }
+            });
+            None
+        }
+    };
+    Ok((tokens, alias))
+}
+
+fn in_function(error: Error, function: &str) -> Error {
+    Error {
+        message: format!("function `{function}`: {}", error.message),
+        location: error.location,
+    }
+}

@@ -1,0 +1,411 @@
+//! WIT types as Rust types: how they are spelled, and the definitions of named types with
+//! their `WitEncode`/`WitDecode` impls.
+//!
+//! Spelling follows wit-bindgen for imported functions, so code written against wit-bindgen or
+//! Golem's stubs compiles unchanged: results and fields are owned; a parameter whose type
+//! contains a `string` or `list` is "top-borrowed" (`&str`, `&[T]`, `&Record`, with `option`,
+//! `result` and `tuple` passed through), any other parameter is passed by value.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use wit_parser::{Docs, Handle, Record, Resolve, Span, Type, TypeDefKind, TypeId, TypeOwner};
+
+use crate::Error;
+use crate::names::{camel, ident, snake};
+
+/// How a type is used, which decides how it is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Results, fields, payloads: owned values.
+    Owned,
+    /// Parameters of a client method: borrowed where wit-bindgen borrows.
+    Param,
+}
+
+/// Spells WIT types from inside a given generated module.
+pub struct Types<'a> {
+    pub resolve: &'a Resolve,
+    /// `#runtime::__private`, the root of every runtime path in generated code.
+    pub rt: TokenStream,
+    /// The generated module of every type owner that has one, as a path from the root module.
+    pub modules: HashMap<TypeOwner, Vec<Ident>>,
+}
+
+impl Types<'_> {
+    /// The Rust spelling of `ty` in module `from`; `span` locates errors.
+    pub fn spell(
+        &self,
+        ty: &Type,
+        mode: Mode,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        if mode == Mode::Param && self.borrows(ty) {
+            return self.top_borrowed(ty, from, span);
+        }
+        self.owned(ty, from, span)
+    }
+
+    fn owned(&self, ty: &Type, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
+        Ok(match ty {
+            Type::Bool => quote!(bool),
+            Type::U8 => quote!(u8),
+            Type::U16 => quote!(u16),
+            Type::U32 => quote!(u32),
+            Type::U64 => quote!(u64),
+            Type::S8 => quote!(i8),
+            Type::S16 => quote!(i16),
+            Type::S32 => quote!(i32),
+            Type::S64 => quote!(i64),
+            Type::F32 => quote!(f32),
+            Type::F64 => quote!(f64),
+            Type::Char => quote!(char),
+            Type::String => quote!(::std::string::String),
+            Type::ErrorContext => return Err(self.unsupported("error-context", span)),
+            Type::Id(id) => {
+                let def = &self.resolve.types[*id];
+                if def.name.is_some() {
+                    return self.named(*id, from, span);
+                }
+                return self.owned_kind(&def.kind, from, span);
+            }
+        })
+    }
+
+    /// The owned spelling of a type's structure, ignoring any name it has.
+    fn owned_kind(
+        &self,
+        kind: &TypeDefKind,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        Ok(match kind {
+            TypeDefKind::List(item) => {
+                let item = self.owned(item, from, span)?;
+                quote!(::std::vec::Vec<#item>)
+            }
+            TypeDefKind::Option(payload) => {
+                let payload = self.owned(payload, from, span)?;
+                quote!(::core::option::Option<#payload>)
+            }
+            TypeDefKind::Result(result) => {
+                let ok = self.side(result.ok.as_ref(), Mode::Owned, from, span)?;
+                let err = self.side(result.err.as_ref(), Mode::Owned, from, span)?;
+                quote!(::core::result::Result<#ok, #err>)
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let items = tuple
+                    .types
+                    .iter()
+                    .map(|t| self.owned(t, from, span))
+                    .collect::<Result<Vec<_>, _>>()?;
+                quote!((#(#items,)*))
+            }
+            TypeDefKind::Type(inner) => self.owned(inner, from, span)?,
+            other => return Err(self.unsupported(kind_name(other), span)),
+        })
+    }
+
+    fn top_borrowed(&self, ty: &Type, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
+        let Type::Id(id) = ty else {
+            return match ty {
+                Type::String => Ok(quote!(&str)),
+                other => self.owned(other, from, span),
+            };
+        };
+        let def = &self.resolve.types[*id];
+        if def.name.is_some() {
+            // An alias of `string` or `list<T>` is passed as `&str` / `&[T]`; any other named
+            // type by reference.
+            let target = self.dealias(ty);
+            if target == Type::String || self.list_item(&target).is_some() {
+                return self.top_borrowed(&target, from, span);
+            }
+            let named = self.named(*id, from, span)?;
+            return Ok(quote!(&#named));
+        }
+        Ok(match &def.kind {
+            TypeDefKind::List(item) => {
+                let item = self.owned(item, from, span)?;
+                quote!(&[#item])
+            }
+            TypeDefKind::Option(payload) => {
+                let payload = self.spell(payload, Mode::Param, from, span)?;
+                quote!(::core::option::Option<#payload>)
+            }
+            TypeDefKind::Result(result) => {
+                let ok = self.side(result.ok.as_ref(), Mode::Param, from, span)?;
+                let err = self.side(result.err.as_ref(), Mode::Param, from, span)?;
+                quote!(::core::result::Result<#ok, #err>)
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let items = tuple
+                    .types
+                    .iter()
+                    .map(|t| self.top_borrowed_item(t, from, span))
+                    .collect::<Result<Vec<_>, _>>()?;
+                quote!((#(#items,)*))
+            }
+            TypeDefKind::Type(inner) => self.top_borrowed(inner, from, span)?,
+            other => return Err(self.unsupported(kind_name(other), span)),
+        })
+    }
+
+    /// Inside a borrowed tuple every named type is borrowed, even a `Copy` one (wit-bindgen).
+    fn top_borrowed_item(
+        &self,
+        ty: &Type,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        match ty {
+            Type::Id(_) => self.top_borrowed(ty, from, span),
+            _ => self.spell(ty, Mode::Param, from, span),
+        }
+    }
+
+    fn side(
+        &self,
+        ty: Option<&Type>,
+        mode: Mode,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        match (ty, mode) {
+            (None, _) => Ok(quote!(())),
+            (Some(ty), Mode::Owned) => self.owned(ty, from, span),
+            (Some(ty), Mode::Param) => self.top_borrowed_item(ty, from, span),
+        }
+    }
+
+    /// The path to a named type from module `from`.
+    fn named(&self, id: TypeId, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
+        let def = &self.resolve.types[id];
+        let name = ident(&camel(def.name.as_deref().unwrap_or_default()));
+        let Some(module) = self.modules.get(&def.owner) else {
+            return Err(Error::at(
+                self.resolve,
+                span,
+                format!(
+                    "type `{}` is declared where golem-rpc cannot generate it",
+                    def.name.as_deref().unwrap_or_default()
+                ),
+            ));
+        };
+        Ok(relative_path(from, module, &name))
+    }
+
+    /// Whether a parameter of this type is passed borrowed: it holds a `string` or `list`.
+    pub fn borrows(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String => true,
+            Type::Id(id) => match &self.resolve.types[*id].kind {
+                TypeDefKind::List(_) => true,
+                TypeDefKind::Option(t) | TypeDefKind::Type(t) => self.borrows(t),
+                TypeDefKind::Result(r) => {
+                    r.ok.as_ref().is_some_and(|t| self.borrows(t))
+                        || r.err.as_ref().is_some_and(|t| self.borrows(t))
+                }
+                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.borrows(t)),
+                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.borrows(&f.ty)),
+                TypeDefKind::Variant(v) => v
+                    .cases
+                    .iter()
+                    .filter_map(|c| c.ty.as_ref())
+                    .any(|t| self.borrows(t)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn dealias(&self, ty: &Type) -> Type {
+        let mut ty = *ty;
+        while let Type::Id(id) = ty {
+            match &self.resolve.types[id].kind {
+                TypeDefKind::Type(inner) => ty = *inner,
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    fn list_item(&self, ty: &Type) -> Option<Type> {
+        match ty {
+            Type::Id(id) => match &self.resolve.types[*id].kind {
+                TypeDefKind::List(item) => Some(*item),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn unsupported(&self, what: &str, span: Span) -> Error {
+        Error::at(
+            self.resolve,
+            span,
+            format!(
+                "golem-rpc does not support `{what}` types yet; change the target's WIT to avoid them"
+            ),
+        )
+    }
+
+    /// The definition of the named type `id` inside module `from`, with its codec impls.
+    pub fn definition(&self, id: TypeId, from: &[Ident]) -> Result<TokenStream, Error> {
+        let def = &self.resolve.types[id];
+        let wit_name = def.name.as_deref().unwrap_or_default();
+        let name = ident(&camel(wit_name));
+        let docs = docs(&def.docs, &format!("The WIT type `{wit_name}`."));
+        match &def.kind {
+            TypeDefKind::Record(record) => {
+                self.record(&name, wit_name, record, &docs, from, def.span)
+            }
+            TypeDefKind::Type(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::Option(_)
+            | TypeDefKind::Result(_)
+            | TypeDefKind::Tuple(_) => {
+                let target = self.owned_kind(&def.kind, from, def.span)?;
+                Ok(quote! {
+                    #docs
+                    pub type #name = #target;
+                })
+            }
+            other => Err(self.unsupported(kind_name(other), def.span)),
+        }
+    }
+
+    fn record(
+        &self,
+        name: &Ident,
+        wit_name: &str,
+        record: &Record,
+        docs: &TokenStream,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        let rt = &self.rt;
+        let mut fields = Vec::new();
+        let mut field_names = Vec::new();
+        let mut wit_field_names = Vec::new();
+        for field in &record.fields {
+            let field_name = ident(&snake(&field.name));
+            let ty = self.owned(&field.ty, from, span)?;
+            let field_docs = docs_of(&field.docs, &format!("The field `{}`.", field.name));
+            fields.push(quote!(#field_docs pub #field_name: #ty));
+            field_names.push(field_name);
+            wit_field_names.push(field.name.as_str());
+        }
+        let copy = (!record.fields.iter().any(|f| self.borrows(&f.ty)))
+            .then(|| quote!(::core::marker::Copy,));
+        let count = record.fields.len();
+        let positions = 0..count;
+        let expected = format!("record `{wit_name}`");
+        Ok(quote! {
+            #docs
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq)]
+            pub struct #name {
+                #(#fields,)*
+            }
+
+            impl #rt::WitEncode for #name {
+                fn encode(&self, __builder: &mut #rt::ValueBuilder) {
+                    __builder.record(|__fields| {
+                        #(__fields.item(&self.#field_names);)*
+                    });
+                }
+            }
+
+            impl #rt::WitDecode for #name {
+                fn decode(
+                    __reader: &#rt::ValueReader<'_>,
+                    __index: #rt::NodeIndex,
+                ) -> #rt::Result<Self, #rt::DecodeError> {
+                    let __fields = __reader.record(__index, #expected, #count)?;
+                    #rt::Result::Ok(Self {
+                        #(#field_names: __reader.field(__fields, #positions, #wit_field_names)?,)*
+                    })
+                }
+            }
+        })
+    }
+
+    /// Every named type reachable from `ty`, in the order they are first met.
+    pub fn named_types_in(&self, ty: &Type, out: &mut Vec<TypeId>) {
+        let Type::Id(id) = ty else { return };
+        let def = &self.resolve.types[*id];
+        if def.name.is_some() {
+            if out.contains(id) {
+                return;
+            }
+            out.push(*id);
+        }
+        match &def.kind {
+            TypeDefKind::Record(r) => r
+                .fields
+                .iter()
+                .for_each(|f| self.named_types_in(&f.ty, out)),
+            TypeDefKind::Tuple(t) => t.types.iter().for_each(|t| self.named_types_in(t, out)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .for_each(|t| self.named_types_in(t, out)),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => {
+                self.named_types_in(t, out)
+            }
+            TypeDefKind::Result(r) => {
+                r.ok.iter()
+                    .chain(r.err.iter())
+                    .for_each(|t| self.named_types_in(t, out));
+            }
+            TypeDefKind::Handle(Handle::Own(t) | Handle::Borrow(t)) => {
+                self.named_types_in(&Type::Id(*t), out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `super::super::types::Name` from module `from` to `Name` in module `to`.
+pub fn relative_path(from: &[Ident], to: &[Ident], name: &Ident) -> TokenStream {
+    if from == to {
+        return quote!(#name);
+    }
+    let supers = from.iter().map(|_| format_ident!("super"));
+    quote!(#(#supers::)* #(#to::)* #name)
+}
+
+/// `#[doc = ..]` from WIT docs, or `fallback` when the WIT has none.
+pub fn docs(docs: &Docs, fallback: &str) -> TokenStream {
+    docs_of(docs, fallback)
+}
+
+fn docs_of(docs: &Docs, fallback: &str) -> TokenStream {
+    let text = docs.contents.as_deref().unwrap_or(fallback);
+    let lines = text.lines().map(|line| format!(" {line}"));
+    quote!(#(#[doc = #lines])*)
+}
+
+fn kind_name(kind: &TypeDefKind) -> &'static str {
+    match kind {
+        TypeDefKind::Record(_) => "record",
+        TypeDefKind::Resource => "resource",
+        TypeDefKind::Handle(_) => "resource handle",
+        TypeDefKind::Flags(_) => "flags",
+        TypeDefKind::Tuple(_) => "tuple",
+        TypeDefKind::Variant(_) => "variant",
+        TypeDefKind::Enum(_) => "enum",
+        TypeDefKind::Option(_) => "option",
+        TypeDefKind::Result(_) => "result",
+        TypeDefKind::List(_) => "list",
+        TypeDefKind::Map(..) => "map",
+        TypeDefKind::FixedLengthList(..) => "fixed-length list",
+        TypeDefKind::Future(_) => "future",
+        TypeDefKind::Stream(_) => "stream",
+        TypeDefKind::Type(_) => "type alias",
+        TypeDefKind::Unknown => "unknown",
+    }
+}
