@@ -32,7 +32,7 @@ struct Tree {
 struct Exported<'a> {
     /// The client's type name, e.g. `Api`.
     client: String,
-    /// What the client calls, for docs: `demo:counter/api`.
+    /// What the client calls, for docs: "the functions of `demo:counter/api`".
     target: String,
     /// The prefix of wire names: `demo:counter/api` (sent as `demo:counter/api.{f}`), or none
     /// for world-level functions (sent as `f`).
@@ -66,7 +66,7 @@ impl Module {
                     modules.insert(TypeOwner::Interface(*id), vec![ident(&snake(&name))]);
                     exported.push(Exported {
                         client: camel(&name),
-                        target: wire_prefix.clone(),
+                        target: format!("the functions of `{wire_prefix}`"),
                         wire_prefix: Some(wire_prefix),
                         owner: TypeOwner::Interface(*id),
                         functions: iface.functions.values().collect(),
@@ -79,7 +79,7 @@ impl Module {
         if !world_functions.is_empty() {
             exported.push(Exported {
                 client: camel(&world.name),
-                target: format!("world `{}`", world.name),
+                target: format!("the functions of world `{}`", world.name),
                 wire_prefix: None,
                 owner: TypeOwner::World(world_id),
                 functions: world_functions,
@@ -264,7 +264,12 @@ fn interface_docs(resolve: &Resolve, id: InterfaceId) -> String {
         .or_else(|| iface.name.clone())
         .unwrap_or_default();
     match &iface.docs.contents {
-        Some(contents) => contents.lines().map(|l| format!(" {l}\n")).collect(),
+        Some(contents) => contents
+            .lines()
+            .map(|l| format!(" {l}\n"))
+            .collect::<String>()
+            .trim_end()
+            .to_owned(),
         None => format!(" Types and client of the WIT interface `{what}`."),
     }
 }
@@ -336,9 +341,8 @@ fn client(
         return Err(errors);
     }
     let target = &exported.target;
-    let doc = format!(
-        " Calls the functions of `{target}` on a remote worker through Golem's `golem:rpc` host interface."
-    );
+    let doc =
+        format!(" Calls {target} on a remote worker through Golem's `golem:rpc` host interface.");
     Ok(quote! {
         #[doc = #doc]
         pub struct #name {

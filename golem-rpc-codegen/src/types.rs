@@ -120,8 +120,12 @@ impl Types<'_> {
             // An alias of `string` or `list<T>` is passed as `&str` / `&[T]`; any other named
             // type by reference.
             let target = self.dealias(ty);
-            if target == Type::String || self.list_item(&target).is_some() {
-                return self.top_borrowed(&target, from, span);
+            if target == Type::String {
+                return Ok(quote!(&str));
+            }
+            if let Some(item) = self.list_item(&target) {
+                let item = self.owned(&item, from, span)?;
+                return Ok(quote!(&[#item]));
             }
             let named = self.named(*id, from, span)?;
             return Ok(quote!(&#named));

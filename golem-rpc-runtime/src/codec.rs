@@ -171,7 +171,11 @@ impl<'a> ValueReader<'a> {
     }
 
     /// The node at `index`, or an error naming `expected` if there is none.
-    pub fn node(&self, index: NodeIndex, expected: &'static str) -> Result<&'a WitNode, DecodeError> {
+    pub fn node(
+        &self,
+        index: NodeIndex,
+        expected: &'static str,
+    ) -> Result<&'a WitNode, DecodeError> {
         usize::try_from(index)
             .ok()
             .and_then(|i| self.nodes.get(i))
@@ -192,7 +196,9 @@ impl<'a> ValueReader<'a> {
     ) -> Result<&'a [NodeIndex], DecodeError> {
         match self.node(index, expected)? {
             WitNode::RecordValue(children) if children.len() == fields => Ok(children),
-            WitNode::RecordValue(children) => Err(DecodeError::arity(expected, fields, children.len())),
+            WitNode::RecordValue(children) => {
+                Err(DecodeError::arity(expected, fields, children.len()))
+            }
             other => Err(DecodeError::unexpected(expected, other)),
         }
     }
@@ -217,13 +223,19 @@ impl<'a> ValueReader<'a> {
     ) -> Result<&'a [NodeIndex], DecodeError> {
         match self.node(index, expected)? {
             WitNode::TupleValue(children) if children.len() == items => Ok(children),
-            WitNode::TupleValue(children) => Err(DecodeError::arity(expected, items, children.len())),
+            WitNode::TupleValue(children) => {
+                Err(DecodeError::arity(expected, items, children.len()))
+            }
             other => Err(DecodeError::unexpected(expected, other)),
         }
     }
 
     /// Decodes element `position` of a tuple whose children are `items`.
-    pub fn element<T: WitDecode>(&self, items: &[NodeIndex], position: usize) -> Result<T, DecodeError> {
+    pub fn element<T: WitDecode>(
+        &self,
+        items: &[NodeIndex],
+        position: usize,
+    ) -> Result<T, DecodeError> {
         self.read(items[position])
             .map_err(|e| e.within(PathSegment::Element(position)))
     }
@@ -476,8 +488,12 @@ impl<T: WitEncode, E: WitEncode> WitEncode for Result<T, E> {
 impl<T: WitDecode, E: WitDecode> WitDecode for Result<T, E> {
     fn decode(reader: &ValueReader<'_>, index: NodeIndex) -> Result<Self, DecodeError> {
         match reader.node(index, "result")? {
-            WitNode::ResultValue(Ok(payload)) => decode_payload(reader, *payload, PathSegment::Ok).map(Ok),
-            WitNode::ResultValue(Err(payload)) => decode_payload(reader, *payload, PathSegment::Err).map(Err),
+            WitNode::ResultValue(Ok(payload)) => {
+                decode_payload(reader, *payload, PathSegment::Ok).map(Ok)
+            }
+            WitNode::ResultValue(Err(payload)) => {
+                decode_payload(reader, *payload, PathSegment::Err).map(Err)
+            }
             other => Err(DecodeError::unexpected("result", other)),
         }
     }

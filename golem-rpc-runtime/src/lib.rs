@@ -51,7 +51,7 @@ pub use golem_rpc_macro::import;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::{async_invoke_and_await, decode_results, fail, invoke, invoke_and_await};
-    pub use crate::codec::{encode, DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode};
+    pub use crate::codec::{DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode, encode};
     pub use crate::{Error, FutureResult, NodeIndex, Uri, WasmRpc, WitValue};
     pub use ::core::result::Result;
     pub use ::std::string::String;

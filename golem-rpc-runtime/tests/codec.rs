@@ -75,9 +75,15 @@ fn result_layouts_match_golem_builder() {
         ]
     );
     let ok_unit: Result<(), String> = Ok(());
-    assert_eq!(nodes(encode(&ok_unit)), vec![WitNode::ResultValue(Ok(None))]);
+    assert_eq!(
+        nodes(encode(&ok_unit)),
+        vec![WitNode::ResultValue(Ok(None))]
+    );
     let err_unit: Result<u8, ()> = Err(());
-    assert_eq!(nodes(encode(&err_unit)), vec![WitNode::ResultValue(Err(None))]);
+    assert_eq!(
+        nodes(encode(&err_unit)),
+        vec![WitNode::ResultValue(Err(None))]
+    );
 }
 
 #[test]
@@ -115,7 +121,11 @@ fn out_of_range_index_is_an_error() {
     let err = decode::<Vec<u8>>(&value).unwrap_err();
     assert_eq!(err.path(), "[0]");
     assert_eq!(err.expected(), "u8");
-    assert!(err.to_string().contains("node 1, but the value has 1 nodes"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("node 1, but the value has 1 nodes"),
+        "{err}"
+    );
     let negative = WitValue {
         nodes: vec![WitNode::OptionValue(Some(-5))],
     };
@@ -137,7 +147,9 @@ fn cycles_cannot_make_decoding_loop() {
 #[test]
 fn deep_nesting_is_bounded_by_the_type() {
     // 100 000 nested options only cost as much as the Rust type asks for.
-    let mut nodes: Vec<WitNode> = (1..100_000).map(|i| WitNode::OptionValue(Some(i))).collect();
+    let mut nodes: Vec<WitNode> = (1..100_000)
+        .map(|i| WitNode::OptionValue(Some(i)))
+        .collect();
     nodes.push(WitNode::PrimU8(1));
     let value = WitValue { nodes };
     let err = decode::<Option<Option<u8>>>(&value).unwrap_err();
@@ -155,12 +167,18 @@ fn wrong_kinds_name_the_path_and_types() {
     let mut bad = value.clone();
     bad.nodes[3] = WitNode::PrimBool(false);
     let err = decode::<Rec>(&bad).unwrap_err();
-    assert_eq!(err.to_string(), "expected string at `.b.some`, found prim-bool");
+    assert_eq!(
+        err.to_string(),
+        "expected string at `.b.some`, found prim-bool"
+    );
     let short = WitValue {
         nodes: vec![WitNode::RecordValue(vec![1]), WitNode::PrimU8(1)],
     };
     let err = decode::<Rec>(&short).unwrap_err();
-    assert_eq!(err.to_string(), "expected record `rec` with 2 items, found 1 items");
+    assert_eq!(
+        err.to_string(),
+        "expected record `rec` with 2 items, found 1 items"
+    );
 }
 
 #[test]
@@ -232,7 +250,14 @@ proptest! {
 
 #[test]
 fn float_specials_round_trip() {
-    for x in [f64::NAN, -0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE] {
+    for x in [
+        f64::NAN,
+        -0.0,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+    ] {
         let back: f64 = decode(&encode(&x)).unwrap();
         assert_eq!(back.to_bits(), x.to_bits());
     }

@@ -1,0 +1,56 @@
+//! Snapshot tests of the expansion over the WIT corpus in `tests/codegen`.
+//!
+//! Each corpus entry (a `.wit` file or a directory with `deps/`) is expanded and formatted with
+//! prettyplease, then compared with `tests/expanded/<name>.rs`. After an intended change, run
+//! with `GOLEM_RPC_BLESS=1` to rewrite the snapshots, and review the diff.
+
+use std::path::{Path, PathBuf};
+
+use wit_parser::Resolve;
+
+fn expand(path: &Path) -> String {
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve.push_path(path).expect("corpus WIT loads");
+    let world = resolve
+        .select_world(&[package], None)
+        .expect("corpus has one world");
+    let tokens = golem_rpc_codegen::generate(&resolve, world, &golem_rpc_codegen::Opts::default())
+        .unwrap_or_else(|errors| panic!("{}: {errors:?}", path.display()));
+    let file = syn::parse2::<syn::File>(tokens).expect("generated code parses");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn expansions_match_snapshots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let bless = std::env::var_os("GOLEM_RPC_BLESS").is_some();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root.join("codegen"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 4, "the corpus went missing");
+    let mut failures = Vec::new();
+    for entry in entries {
+        let name = entry.file_stem().unwrap().to_string_lossy().into_owned();
+        let actual = expand(&entry);
+        let snapshot = root.join("expanded").join(format!("{name}.rs"));
+        if bless {
+            std::fs::write(&snapshot, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        if expected != actual {
+            let diff = similar::TextDiff::from_lines(&expected, &actual);
+            failures.push(format!(
+                "{name}:\n{}",
+                diff.unified_diff().header("snapshot", "generated")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "expansions differ from tests/expanded (re-run with GOLEM_RPC_BLESS=1 to accept):\n{}",
+        failures.join("\n")
+    );
+}
