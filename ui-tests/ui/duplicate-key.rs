@@ -1,0 +1,7 @@
+golem_rpc::import!({
+    inline: "package demo:a; interface api { get: func() -> u64; } world a { export api; }",
+    world: "a",
+    world: "a",
+});
+
+fn main() {}

@@ -1,0 +1,5 @@
+golem_rpc::import!({
+    world: "counter",
+});
+
+fn main() {}

@@ -1,0 +1,3 @@
+golem_rpc::import!(counter);
+
+fn main() {}

@@ -1,0 +1,5 @@
+golem_rpc::import!({
+    path: ../counter/wit,
+});
+
+fn main() {}

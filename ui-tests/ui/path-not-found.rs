@@ -1,0 +1,3 @@
+golem_rpc::import!("wit/no-such-target.wit");
+
+fn main() {}

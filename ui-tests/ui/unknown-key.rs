@@ -1,0 +1,6 @@
+golem_rpc::import!({
+    path: "wit/counter.wit",
+    wrld: "counter",
+});
+
+fn main() {}
