@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use wit_parser::{Docs, Handle, Record, Resolve, Span, Type, TypeDefKind, TypeId, TypeOwner};
+use wit_parser::{
+    Docs, Enum, Handle, Record, Resolve, Span, Type, TypeDefKind, TypeId, TypeOwner, Variant,
+};
 
 use crate::Error;
 use crate::names::{camel, ident, snake};
@@ -266,6 +268,12 @@ impl Types<'_> {
             TypeDefKind::Record(record) => {
                 self.record(&name, wit_name, record, &docs, from, def.span)
             }
+            TypeDefKind::Variant(variant) => {
+                self.variant(&name, wit_name, variant, &docs, from, def.span)
+            }
+            TypeDefKind::Enum(enumeration) => {
+                Ok(self.enumeration(&name, wit_name, enumeration, &docs))
+            }
             TypeDefKind::Type(_)
             | TypeDefKind::List(_)
             | TypeDefKind::Option(_)
@@ -334,6 +342,145 @@ impl Types<'_> {
                 }
             }
         })
+    }
+
+    fn variant(
+        &self,
+        name: &Ident,
+        wit_name: &str,
+        variant: &Variant,
+        docs: &TokenStream,
+        from: &[Ident],
+        span: Span,
+    ) -> Result<TokenStream, Error> {
+        let rt = &self.rt;
+        let mut cases = Vec::new();
+        let mut encode = Vec::new();
+        let mut decode = Vec::new();
+        for (position, case) in variant.cases.iter().enumerate() {
+            let case_name = ident(&camel(&case.name));
+            let wit_case = case.name.as_str();
+            let position =
+                u32::try_from(position).expect("WIT variants have fewer than 2^32 cases");
+            let case_docs = docs_of(&case.docs, &format!("The case `{wit_case}`."));
+            match &case.ty {
+                Some(ty) => {
+                    let ty = self.owned(ty, from, span)?;
+                    cases.push(quote!(#case_docs #case_name(#ty)));
+                    encode.push(quote! {
+                        Self::#case_name(__payload) => {
+                            __builder.variant(#position, ::core::option::Option::Some(__payload))
+                        }
+                    });
+                    decode.push(quote! {
+                        #position => #rt::Result::Ok(Self::#case_name(
+                            __reader.case_payload(__payload, #wit_case)?,
+                        )),
+                    });
+                }
+                None => {
+                    cases.push(quote!(#case_docs #case_name));
+                    encode.push(quote!(Self::#case_name => __builder.variant_unit(#position),));
+                    decode.push(quote! {
+                        #position => {
+                            __reader.no_payload(__payload, #wit_case)?;
+                            #rt::Result::Ok(Self::#case_name)
+                        }
+                    });
+                }
+            }
+        }
+        let copy = (!variant
+            .cases
+            .iter()
+            .filter_map(|c| c.ty.as_ref())
+            .any(|t| self.borrows(t)))
+        .then(|| quote!(::core::marker::Copy,));
+        let count =
+            u32::try_from(variant.cases.len()).expect("WIT variants have fewer than 2^32 cases");
+        let expected = format!("variant `{wit_name}`");
+        Ok(quote! {
+            #docs
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq)]
+            pub enum #name {
+                #(#cases,)*
+            }
+
+            impl #rt::WitEncode for #name {
+                fn encode(&self, __builder: &mut #rt::ValueBuilder) {
+                    match self {
+                        #(#encode)*
+                    }
+                }
+            }
+
+            impl #rt::WitDecode for #name {
+                fn decode(
+                    __reader: &#rt::ValueReader<'_>,
+                    __index: #rt::NodeIndex,
+                ) -> #rt::Result<Self, #rt::DecodeError> {
+                    let (__case, __payload) = __reader.variant(__index, #expected, #count)?;
+                    match __case {
+                        #(#decode)*
+                        _ => #rt::Result::Err(#rt::DecodeError::new(#expected, "an unknown case")),
+                    }
+                }
+            }
+        })
+    }
+
+    fn enumeration(
+        &self,
+        name: &Ident,
+        wit_name: &str,
+        enumeration: &Enum,
+        docs: &TokenStream,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let cases: Vec<Ident> = enumeration
+            .cases
+            .iter()
+            .map(|c| ident(&camel(&c.name)))
+            .collect();
+        let case_docs = enumeration
+            .cases
+            .iter()
+            .map(|c| docs_of(&c.docs, &format!("The case `{}`.", c.name)));
+        let positions: Vec<u32> = (0..cases.len())
+            .map(|p| u32::try_from(p).expect("WIT enums have fewer than 2^32 cases"))
+            .collect();
+        let count = positions.len() as u32;
+        let expected = format!("enum `{wit_name}`");
+        quote! {
+            #docs
+            #[derive(
+                ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
+                ::core::cmp::Eq, ::core::cmp::PartialOrd, ::core::cmp::Ord, ::core::hash::Hash,
+            )]
+            pub enum #name {
+                #(#case_docs #cases,)*
+            }
+
+            impl #rt::WitEncode for #name {
+                fn encode(&self, __builder: &mut #rt::ValueBuilder) {
+                    __builder.enum_case(match self {
+                        #(Self::#cases => #positions,)*
+                    });
+                }
+            }
+
+            impl #rt::WitDecode for #name {
+                fn decode(
+                    __reader: &#rt::ValueReader<'_>,
+                    __index: #rt::NodeIndex,
+                ) -> #rt::Result<Self, #rt::DecodeError> {
+                    match __reader.enum_case(__index, #expected, #count)? {
+                        #(#positions => #rt::Result::Ok(Self::#cases),)*
+                        _ => #rt::Result::Err(#rt::DecodeError::new(#expected, "an unknown case")),
+                    }
+                }
+            }
+        }
     }
 
     /// Every named type reachable from `ty`, in the order they are first met.

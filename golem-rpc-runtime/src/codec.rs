@@ -122,6 +122,30 @@ impl ValueBuilder {
         self.nodes[at as usize] = node;
     }
 
+    /// Writes case `case` (its declaration index) of a variant, with its payload if it has one.
+    pub fn variant<T: WitEncode + ?Sized>(&mut self, case: u32, payload: Option<&T>) {
+        match payload {
+            None => {
+                self.push(WitNode::VariantValue((case, None)));
+            }
+            Some(payload) => {
+                let at = self.push(WitNode::VariantValue((case, Some(-1))));
+                let child = self.child(payload);
+                self.nodes[at as usize] = WitNode::VariantValue((case, Some(child)));
+            }
+        }
+    }
+
+    /// Writes a payload-less case of a variant.
+    pub fn variant_unit(&mut self, case: u32) {
+        self.push(WitNode::VariantValue((case, None)));
+    }
+
+    /// Writes case `case` (its declaration index) of an enum.
+    pub fn enum_case(&mut self, case: u32) {
+        self.push(WitNode::EnumValue(case));
+    }
+
     fn payload<T: WitEncode>(&mut self, value: &T) -> Option<NodeIndex> {
         (!T::UNIT).then(|| self.child(value))
     }
@@ -230,6 +254,69 @@ impl<'a> ValueReader<'a> {
         }
     }
 
+    /// The case index and payload node of the variant at `index`; the index is checked to be
+    /// below `cases`.
+    pub fn variant(
+        &self,
+        index: NodeIndex,
+        expected: &'static str,
+        cases: u32,
+    ) -> Result<(u32, Option<NodeIndex>), DecodeError> {
+        match self.node(index, expected)? {
+            WitNode::VariantValue((case, payload)) if *case < cases => Ok((*case, *payload)),
+            WitNode::VariantValue((case, _)) => Err(DecodeError::new(
+                format!("{expected} (cases 0..{cases})"),
+                format!("case {case}"),
+            )),
+            other => Err(DecodeError::unexpected(expected, other)),
+        }
+    }
+
+    /// Decodes the payload of variant case `case`, which must have one.
+    pub fn case_payload<T: WitDecode>(
+        &self,
+        payload: Option<NodeIndex>,
+        case: &'static str,
+    ) -> Result<T, DecodeError> {
+        match payload {
+            Some(index) => self.read(index),
+            None => Err(DecodeError::new("a payload node", "none")),
+        }
+        .map_err(|e| e.within(PathSegment::Case(case)))
+    }
+
+    /// Checks that payload-less variant case `case` came without a payload.
+    pub fn no_payload(
+        &self,
+        payload: Option<NodeIndex>,
+        case: &'static str,
+    ) -> Result<(), DecodeError> {
+        match payload {
+            None => Ok(()),
+            Some(_) => {
+                Err(DecodeError::new("no payload", "a payload node")
+                    .within(PathSegment::Case(case)))
+            }
+        }
+    }
+
+    /// The case index of the enum at `index`, checked to be below `cases`.
+    pub fn enum_case(
+        &self,
+        index: NodeIndex,
+        expected: &'static str,
+        cases: u32,
+    ) -> Result<u32, DecodeError> {
+        match self.node(index, expected)? {
+            WitNode::EnumValue(case) if *case < cases => Ok(*case),
+            WitNode::EnumValue(case) => Err(DecodeError::new(
+                format!("{expected} (cases 0..{cases})"),
+                format!("case {case}"),
+            )),
+            other => Err(DecodeError::unexpected(expected, other)),
+        }
+    }
+
     /// Decodes element `position` of a tuple whose children are `items`.
     pub fn element<T: WitDecode>(
         &self,
@@ -250,6 +337,8 @@ pub enum PathSegment {
     Element(usize),
     /// A list item, by position.
     Item(usize),
+    /// The payload of a variant case, by WIT name.
+    Case(&'static str),
     /// The payload of `some`.
     Some,
     /// The payload of `ok`.
@@ -264,6 +353,7 @@ impl fmt::Display for PathSegment {
             PathSegment::Field(name) => write!(f, ".{name}"),
             PathSegment::Element(i) => write!(f, ".{i}"),
             PathSegment::Item(i) => write!(f, "[{i}]"),
+            PathSegment::Case(name) => write!(f, ".{name}"),
             PathSegment::Some => f.write_str(".some"),
             PathSegment::Ok => f.write_str(".ok"),
             PathSegment::Err => f.write_str(".err"),
