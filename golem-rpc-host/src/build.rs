@@ -1,0 +1,113 @@
+//! Building this workspace's `wasm32-wasip2` component packages (for tests, benches and demos).
+//!
+//! Runs `cargo build --target wasm32-wasip2 [--release] -p … --message-format=json-render-diagnostics`
+//! in the workspace root (found from this crate's `CARGO_MANIFEST_DIR` at compile time), with
+//! `$CARGO` or `cargo`, and reads the `.wasm` artifacts from cargo's JSON messages. Results are
+//! memoized per process: each distinct request runs cargo once, and requests are serialized.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, PoisonError};
+
+use anyhow::{Context as _, anyhow, bail};
+
+/// The root of the workspace this crate was built in.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+type Request = (Vec<String>, bool);
+type Outcome = Result<BTreeMap<String, PathBuf>, String>;
+
+static BUILDS: Mutex<Vec<(Request, Outcome)>> = Mutex::new(Vec::new());
+
+/// Builds the given workspace packages as `wasm32-wasip2` components and returns the path of
+/// each package's `.wasm` artifact by package name (once per process for the same request).
+pub fn build_components(
+    packages: &[&str],
+    release: bool,
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    let mut sorted: Vec<String> = packages.iter().map(|p| p.to_string()).collect();
+    sorted.sort();
+    sorted.dedup();
+    let request = (sorted, release);
+    let mut builds = BUILDS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, outcome)) = builds.iter().find(|(r, _)| *r == request) {
+        return outcome.clone().map_err(|message| anyhow!(message));
+    }
+    let outcome = run_cargo(&request.0, release).map_err(|err| format!("{err:#}"));
+    builds.push((request, outcome.clone()));
+    outcome.map_err(|message| anyhow!(message))
+}
+
+/// Builds one workspace package as a `wasm32-wasip2` component and returns its `.wasm` path.
+pub fn build_component(package: &str, release: bool) -> anyhow::Result<PathBuf> {
+    let mut artifacts = build_components(&[package], release)?;
+    artifacts
+        .remove(package)
+        .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
+}
+
+fn run_cargo(packages: &[String], release: bool) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    if packages.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(&cargo);
+    command.current_dir(workspace_root()).args([
+        "build",
+        "--target",
+        "wasm32-wasip2",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if release {
+        command.arg("--release");
+    }
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    let output = command
+        .output()
+        .with_context(|| format!("failed to run {}", Path::new(&cargo).display()))?;
+    if !output.status.success() {
+        bail!(
+            "cargo build of {} for wasm32-wasip2 failed ({}):\n{}",
+            packages.join(", "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let mut artifacts = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let Some(target_name) = message["target"]["name"].as_str() else {
+            continue;
+        };
+        let Some(package) = packages
+            .iter()
+            .find(|p| p.replace('-', "_") == target_name.replace('-', "_"))
+        else {
+            continue;
+        };
+        let wasm = message["filenames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+            .find(|f| f.ends_with(".wasm"));
+        if let Some(wasm) = wasm {
+            artifacts.insert(package.clone(), PathBuf::from(wasm));
+        }
+    }
+    if let Some(missing) = packages.iter().find(|p| !artifacts.contains_key(*p)) {
+        bail!("cargo produced no .wasm artifact for {missing} (is it a cdylib component package?)");
+    }
+    Ok(artifacts)
+}

@@ -1,0 +1,704 @@
+//! The host: loaded components, workers, and the shared call path used by guests and the API.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+
+use anyhow::{Context as _, anyhow, bail};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+use wasmtime::component::{Component, HasSelf, Linker, Val, wasm_wave};
+use wasmtime::{Config, Engine};
+
+use crate::bindings::golem::rpc::types::{RpcError, WitValue};
+use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
+use crate::rpc::FutureInvokeEntry;
+use crate::scheduler::{Deadlock, Reservation, Scheduler};
+use crate::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
+use crate::uri::{WorkerId, component_id_env_var, parse_worker_uri};
+use crate::value::{results_to_wit_value, type_name, wit_value_to_val};
+use crate::worker::{Env, Worker, WorkerState};
+
+/// Longest chain of nested worker calls (A→B→C…) before calls are refused.
+pub const MAX_CALL_DEPTH: usize = 100;
+
+/// Most background invocations (`invoke`, `async-invoke-and-await`) in flight at once.
+pub const MAX_BACKGROUND_INVOCATIONS: usize = 1024;
+
+/// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CallError {
+    /// The target does not exist (Golem: `WorkerNotFound` → `not-found`).
+    NotFound(String),
+    /// Anything else (Golem: every other executor error → `remote-internal-error`).
+    Internal(String),
+}
+
+impl CallError {
+    pub(crate) fn into_rpc_error(self) -> RpcError {
+        match self {
+            CallError::NotFound(message) => RpcError::NotFound(message),
+            CallError::Internal(message) => RpcError::RemoteInternalError(message),
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::NotFound(message) | CallError::Internal(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// A call whose target, function and arguments have been checked.
+pub(crate) struct PreparedCall {
+    worker_id: WorkerId,
+    component: Arc<LoadedComponent>,
+    function: Arc<ExportedFunction>,
+    args: Vec<Val>,
+}
+
+#[derive(Default)]
+struct Components {
+    by_name: BTreeMap<String, Arc<LoadedComponent>>,
+    by_id: HashMap<Uuid, Arc<LoadedComponent>>,
+}
+
+#[derive(Default)]
+struct Jobs {
+    running: Mutex<usize>,
+    idle: Condvar,
+}
+
+/// Counts one background invocation; released when dropped.
+struct JobPermit(Arc<HostInner>);
+
+impl Drop for JobPermit {
+    fn drop(&mut self) {
+        let mut running = self
+            .0
+            .jobs
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *running = running.saturating_sub(1);
+        if *running == 0 {
+            self.0.jobs.idle.notify_all();
+        }
+    }
+}
+
+/// Shared state behind [`Host`]; host functions reach it through a weak reference.
+pub(crate) struct HostInner {
+    engine: Engine,
+    linker: Linker<WorkerState>,
+    components: RwLock<Components>,
+    env: RwLock<BTreeMap<String, String>>,
+    /// Workers by component id, then by worker name.
+    workers: Mutex<HashMap<Uuid, HashMap<String, Arc<Worker>>>>,
+    next_worker_key: AtomicU64,
+    scheduler: Arc<Scheduler>,
+    jobs: Jobs,
+}
+
+impl HostInner {
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn component_by_name(&self, name: &str) -> anyhow::Result<Arc<LoadedComponent>> {
+        let components = self
+            .components
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        components.by_name.get(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = components.by_name.keys().map(String::as_str).collect();
+            anyhow!(
+                "unknown component {name} (loaded: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })
+    }
+
+    fn component_by_id(&self, id: &Uuid) -> Option<Arc<LoadedComponent>> {
+        let components = self
+            .components
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        components.by_id.get(id).cloned()
+    }
+
+    /// The environment of a worker created by the host itself (not through RPC).
+    fn default_env(&self) -> Env {
+        let mut env = BTreeMap::new();
+        {
+            let components = self
+                .components
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            for component in components.by_name.values() {
+                env.insert(
+                    component_id_env_var(&component.name),
+                    component.id.to_string(),
+                );
+            }
+        }
+        let host_env = self.env.read().unwrap_or_else(PoisonError::into_inner);
+        env.extend(host_env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        env.into_iter().collect::<Vec<_>>().into()
+    }
+
+    /// Worker `name` of `component`, created on first use with `env` (or the host's default).
+    fn worker(
+        &self,
+        component: &Arc<LoadedComponent>,
+        name: &str,
+        env: Option<&Env>,
+    ) -> Arc<Worker> {
+        let mut workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        let of_component = workers.entry(component.id).or_default();
+        if let Some(worker) = of_component.get(name) {
+            return worker.clone();
+        }
+        let env = env.cloned().unwrap_or_else(|| self.default_env());
+        let key = self.next_worker_key.fetch_add(1, Ordering::Relaxed);
+        let id = WorkerId::new(component.id, name);
+        let worker = Arc::new(Worker::new(id, key, component.clone(), env));
+        of_component.insert(name.to_string(), worker.clone());
+        worker
+    }
+
+    /// Checks an RPC call: known component, valid and existing function, well-typed parameters.
+    fn prepare_rpc(
+        &self,
+        target: &WorkerId,
+        function_name: &str,
+        params: Vec<WitValue>,
+    ) -> Result<PreparedCall, CallError> {
+        let component = self.component_by_id(&target.component_id).ok_or_else(|| {
+            CallError::NotFound(format!(
+                "Worker not found: {target} (component {} is not loaded in this host)",
+                target.component_id
+            ))
+        })?;
+        let function = component
+            .lookup(function_name)
+            .map_err(CallError::Internal)?;
+        if params.len() != function.params.len() {
+            return Err(CallError::Internal(format!(
+                "Invalid request: {} expects {} parameters, got {}",
+                function.name,
+                function.params.len(),
+                params.len()
+            )));
+        }
+        let args = params
+            .iter()
+            .zip(&function.params)
+            .enumerate()
+            .map(|(i, (param, (name, ty)))| {
+                wit_value_to_val(param, ty).map_err(|err| {
+                    CallError::Internal(format!(
+                        "Invalid request: parameter {i} ({name}: {}) of {}: {err}",
+                        type_name(ty),
+                        function.name
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PreparedCall {
+            worker_id: target.clone(),
+            component,
+            function,
+            args,
+        })
+    }
+
+    /// Runs `function` on `worker` within the current task (starting one if needed).
+    ///
+    /// This is the single call path of the host: guests' RPC calls, background invocations and
+    /// the direct API all end here. `reservation` is a pre-reserved place in the worker's queue
+    /// (background invocations reserve at call time to keep the caller's order).
+    fn execute(
+        self: &Arc<Self>,
+        worker: &Arc<Worker>,
+        function: &ExportedFunction,
+        args: &[Val],
+        reservation: Option<Reservation>,
+    ) -> Result<Vec<Val>, CallError> {
+        let _task = task::enter_top_level();
+        let depth = task::depth();
+        if depth >= MAX_CALL_DEPTH {
+            return Err(CallError::Internal(format!(
+                "Invalid request: calling {} on worker {} exceeds the maximum call depth of {MAX_CALL_DEPTH}",
+                function.name, worker.uri
+            )));
+        }
+        if depth > 0 && !task::stack_allows_nested_call() {
+            return self.execute_on_host_thread(worker, function, args, reservation);
+        }
+        let Some(me) = task::current() else {
+            return Err(CallError::Internal(
+                "no task context for the call".to_string(),
+            ));
+        };
+        let reservation = match reservation {
+            Some(reservation) => reservation,
+            None => self.scheduler.reserve(worker.key, me),
+        };
+        let _lock = self
+            .scheduler
+            .acquire(reservation)
+            .map_err(|deadlock| deadlock_error(deadlock, worker, function))?;
+        let _chain = task::push_worker(&worker.uri);
+        worker.call_locked(self, function, args)
+    }
+
+    /// Continues the current task on a fresh thread with a large stack (deep call chains).
+    fn execute_on_host_thread(
+        self: &Arc<Self>,
+        worker: &Arc<Worker>,
+        function: &ExportedFunction,
+        args: &[Val],
+        reservation: Option<Reservation>,
+    ) -> Result<Vec<Val>, CallError> {
+        let id = task::current().unwrap_or_else(task::new_task_id);
+        let chain = task::chain();
+        std::thread::scope(|scope| {
+            let handle = std::thread::Builder::new()
+                .name("golem-rpc-nested-call".to_string())
+                .stack_size(HOST_THREAD_STACK_SIZE)
+                .spawn_scoped(scope, move || {
+                    let _task = task::enter_on_host_thread(id, chain);
+                    self.execute(worker, function, args, reservation)
+                })
+                .map_err(|err| {
+                    CallError::Internal(format!(
+                        "failed to start a thread for a nested call: {err}"
+                    ))
+                })?;
+            handle.join().unwrap_or_else(|_| {
+                Err(CallError::Internal(
+                    "a nested call panicked in the host".to_string(),
+                ))
+            })
+        })
+    }
+
+    fn start_job(self: &Arc<Self>) -> Result<JobPermit, CallError> {
+        let mut running = self
+            .jobs
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *running >= MAX_BACKGROUND_INVOCATIONS {
+            return Err(CallError::Internal(format!(
+                "too many background invocations in flight (limit {MAX_BACKGROUND_INVOCATIONS})"
+            )));
+        }
+        *running += 1;
+        Ok(JobPermit(self.clone()))
+    }
+
+    /// Runs a prepared call on a background thread; its place in the target's queue is taken now.
+    fn spawn_job(
+        self: &Arc<Self>,
+        call: PreparedCall,
+        env: Option<&Env>,
+        on_done: impl FnOnce(Result<Vec<Val>, CallError>) + Send + 'static,
+    ) -> Result<TaskId, CallError> {
+        let permit = self.start_job()?;
+        let worker = self.worker(&call.component, &call.worker_id.worker_name, env);
+        let job = task::new_task_id();
+        let reservation = self.scheduler.reserve(worker.key, job);
+        let chain = task::chain();
+        let host = self.clone();
+        std::thread::Builder::new()
+            .name("golem-rpc-invocation".to_string())
+            .stack_size(HOST_THREAD_STACK_SIZE)
+            .spawn(move || {
+                let _task = task::enter_on_host_thread(job, chain);
+                let result = host.execute(&worker, &call.function, &call.args, Some(reservation));
+                on_done(result);
+                drop(permit);
+            })
+            .map_err(|err| {
+                CallError::Internal(format!("failed to start a background invocation: {err}"))
+            })?;
+        Ok(job)
+    }
+
+    /// `wasm-rpc.invoke-and-await`: runs the call and returns its results as one tuple wit-value.
+    pub(crate) fn rpc_invoke_and_await(
+        self: &Arc<Self>,
+        target: &WorkerId,
+        function_name: &str,
+        params: Vec<WitValue>,
+        caller_env: Option<&Env>,
+    ) -> Result<WitValue, RpcError> {
+        let call = self
+            .prepare_rpc(target, function_name, params)
+            .map_err(CallError::into_rpc_error)?;
+        let worker = self.worker(&call.component, &call.worker_id.worker_name, caller_env);
+        let results = self
+            .execute(&worker, &call.function, &call.args, None)
+            .map_err(CallError::into_rpc_error)?;
+        encode_results(&call.function, &results)
+    }
+
+    /// `wasm-rpc.invoke`: checks the call now, runs it in the background, discards its result.
+    pub(crate) fn rpc_invoke(
+        self: &Arc<Self>,
+        target: &WorkerId,
+        function_name: &str,
+        params: Vec<WitValue>,
+        caller_env: Option<&Env>,
+    ) -> Result<(), RpcError> {
+        let call = self
+            .prepare_rpc(target, function_name, params)
+            .map_err(CallError::into_rpc_error)?;
+        let description = format!("{} on worker {}", call.function.name, target);
+        self.spawn_job(call, caller_env, move |result| {
+            if let Err(err) = result {
+                eprintln!("golem-rpc-host: fire-and-forget call of {description} failed: {err}");
+            }
+        })
+        .map(|_| ())
+        .map_err(CallError::into_rpc_error)
+    }
+
+    /// `wasm-rpc.async-invoke-and-await`: runs the call in the background behind a future.
+    pub(crate) fn rpc_async_invoke_and_await(
+        self: &Arc<Self>,
+        target: &WorkerId,
+        function_name: &str,
+        params: Vec<WitValue>,
+        caller_env: Option<&Env>,
+    ) -> FutureInvokeEntry {
+        let call = match self.prepare_rpc(target, function_name, params) {
+            Ok(call) => call,
+            Err(err) => return FutureInvokeEntry::ready(Err(err.into_rpc_error())),
+        };
+        let (sender, receiver) = oneshot::channel();
+        let function = call.function.clone();
+        let spawned = self.spawn_job(call, caller_env, move |result| {
+            let result = result
+                .map_err(CallError::into_rpc_error)
+                .and_then(|results| encode_results(&function, &results));
+            // The guest may have dropped the future; then nobody wants the result.
+            let _ = sender.send(result);
+        });
+        match spawned {
+            Ok(job) => FutureInvokeEntry::pending(receiver, job, self.scheduler.clone()),
+            Err(err) => FutureInvokeEntry::ready(Err(err.into_rpc_error())),
+        }
+    }
+}
+
+fn encode_results(function: &ExportedFunction, results: &[Val]) -> Result<WitValue, RpcError> {
+    results_to_wit_value(results, &function.results).map_err(|err| {
+        RpcError::RemoteInternalError(format!(
+            "Failed to encode the results of {}: {err}",
+            function.name
+        ))
+    })
+}
+
+fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFunction) -> CallError {
+    let mut chain = task::chain();
+    chain.push(worker.uri.clone());
+    let chain = chain.join(" -> ");
+    CallError::Internal(match deadlock {
+        Deadlock::Reentrant => format!(
+            "Invalid request: calling {} on worker {} would deadlock: the worker is already \
+             executing a call in this call chain ({chain})",
+            function.name, worker.uri
+        ),
+        Deadlock::Cycle => format!(
+            "Invalid request: calling {} on worker {} would deadlock: the worker is busy with a \
+             call that is waiting, directly or through other workers, for this one ({chain})",
+            function.name, worker.uri
+        ),
+    })
+}
+
+/// A local Golem host: loads components and runs their workers on wasmtime.
+///
+/// Cloning is cheap and yields another handle to the same host. Every worker gets WASI (stdout
+/// and stderr inherited) and an environment made of `{NAME}_COMPONENT_ID` for every loaded
+/// component plus the host's variables ([`Host::add_env`]); a worker created by an RPC call
+/// inherits its caller's environment instead, as in Golem.
+#[derive(Clone)]
+pub struct Host {
+    inner: Arc<HostInner>,
+}
+
+impl Host {
+    /// A host with a fresh wasmtime engine and no components.
+    pub fn new() -> anyhow::Result<Self> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.max_wasm_stack(task::MAX_WASM_STACK);
+        let engine = Engine::new(&config)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        crate::bindings::golem::rpc::types::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
+            &mut linker,
+            |state| state,
+        )?;
+        Ok(Self {
+            inner: Arc::new(HostInner {
+                engine,
+                linker,
+                components: RwLock::default(),
+                env: RwLock::default(),
+                workers: Mutex::default(),
+                next_worker_key: AtomicU64::new(1),
+                scheduler: Arc::default(),
+                jobs: Jobs::default(),
+            }),
+        })
+    }
+
+    /// Compiles and adds the component at `path` under `name`; returns its component id.
+    pub fn add_component_file(&self, name: &str, path: impl AsRef<Path>) -> anyhow::Result<Uuid> {
+        let path = path.as_ref();
+        let component = Component::from_file(&self.inner.engine, path)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to load component {name} from {}", path.display()))?;
+        self.add_compiled(name, component)
+    }
+
+    /// Compiles and adds a component from its binary under `name`; returns its component id.
+    pub fn add_component_bytes(&self, name: &str, bytes: &[u8]) -> anyhow::Result<Uuid> {
+        let component = Component::from_binary(&self.inner.engine, bytes)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("failed to load component {name}"))?;
+        self.add_compiled(name, component)
+    }
+
+    fn add_compiled(&self, name: &str, component: Component) -> anyhow::Result<Uuid> {
+        if name.is_empty() || name.contains(['/', '=']) {
+            bail!(
+                "invalid component name {name:?}: it must be non-empty and contain no '/' or '='"
+            );
+        }
+        let loaded = Arc::new(LoadedComponent::new(
+            name,
+            &self.inner.engine,
+            &self.inner.linker,
+            component,
+        )?);
+        let mut components = self
+            .inner
+            .components
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if components.by_name.contains_key(name) {
+            bail!("a component named {name} is already loaded");
+        }
+        let id = loaded.id;
+        components.by_id.insert(id, loaded.clone());
+        components.by_name.insert(name.to_string(), loaded);
+        Ok(id)
+    }
+
+    /// Adds an environment variable for workers the host creates from now on.
+    pub fn add_env(&self, key: impl Into<String>, value: impl Into<String>) {
+        let mut env = self
+            .inner
+            .env
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        env.insert(key.into(), value.into());
+    }
+
+    /// The id of the component loaded under `name`, if any.
+    pub fn component_id(&self, name: &str) -> Option<Uuid> {
+        self.inner.component_by_name(name).ok().map(|c| c.id)
+    }
+
+    /// The names of all loaded components, sorted.
+    pub fn component_names(&self) -> Vec<String> {
+        let components = self
+            .inner
+            .components
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        components.by_name.keys().cloned().collect()
+    }
+
+    /// The URI of worker `worker` of component `component` (`urn:worker:{uuid}/{name}`).
+    pub fn worker_uri(&self, component: &str, worker: &str) -> anyhow::Result<String> {
+        let component = self.inner.component_by_name(component)?;
+        Ok(WorkerId::new(component.id, worker).uri())
+    }
+
+    /// The Golem-style names of all functions `component` exports, sorted.
+    pub fn function_names(&self, component: &str) -> anyhow::Result<Vec<String>> {
+        Ok(self.inner.component_by_name(component)?.function_names())
+    }
+
+    /// The signature of `function` (Golem-style name) exported by `component`.
+    pub fn function_signature(
+        &self,
+        component: &str,
+        function: &str,
+    ) -> anyhow::Result<FunctionSignature> {
+        let (_, function) = self.resolve(component, function)?;
+        Ok(FunctionSignature {
+            params: function.params.clone(),
+            results: function.results.clone(),
+        })
+    }
+
+    fn resolve(
+        &self,
+        component: &str,
+        function: &str,
+    ) -> anyhow::Result<(Arc<LoadedComponent>, Arc<ExportedFunction>)> {
+        let component = self.inner.component_by_name(component)?;
+        let function = component.lookup(function).map_err(|message| {
+            anyhow!(
+                "{message}; {} exports: {}",
+                component.name,
+                component.function_names().join(", ")
+            )
+        })?;
+        Ok((component, function))
+    }
+
+    /// Calls `function` on the worker at `target_uri`, exactly as a guest's
+    /// `wasm-rpc.invoke-and-await` does, and returns the results as one tuple `wit-value`.
+    ///
+    /// A guest gets a trap from the `wasm-rpc` constructor for an invalid URI; here that case is
+    /// reported as `rpc-error::protocol-error` with the same text.
+    pub fn invoke_and_await(
+        &self,
+        target_uri: &str,
+        function_name: &str,
+        params: Vec<WitValue>,
+    ) -> Result<WitValue, RpcError> {
+        let target =
+            parse_worker_uri(target_uri).map_err(|err| RpcError::ProtocolError(err.to_string()))?;
+        let _task = task::enter_top_level();
+        self.inner
+            .rpc_invoke_and_await(&target, function_name, params, None)
+    }
+
+    /// Like a guest's `wasm-rpc.invoke`: checks the call, then runs it in the background.
+    ///
+    /// Use [`Host::wait_for_background`] to wait until it has run.
+    pub fn invoke(
+        &self,
+        target_uri: &str,
+        function_name: &str,
+        params: Vec<WitValue>,
+    ) -> Result<(), RpcError> {
+        let target =
+            parse_worker_uri(target_uri).map_err(|err| RpcError::ProtocolError(err.to_string()))?;
+        let _task = task::enter_top_level();
+        self.inner.rpc_invoke(&target, function_name, params, None)
+    }
+
+    /// Calls the export `function` (Golem-style name) of worker `worker` of `component` directly.
+    ///
+    /// `args` must match the export's parameter types; a call that fails in wasmtime (a trap, or
+    /// mistyped `args`) resets the worker's instance.
+    pub fn call(
+        &self,
+        component: &str,
+        worker: &str,
+        function: &str,
+        args: &[Val],
+    ) -> anyhow::Result<Vec<Val>> {
+        let (component, function) = self.resolve(component, function)?;
+        if args.len() != function.params.len() {
+            bail!(
+                "{} expects {} arguments, got {}",
+                function.name,
+                function.params.len(),
+                args.len()
+            );
+        }
+        if worker.is_empty() {
+            bail!("worker names must not be empty");
+        }
+        let worker = self.inner.worker(&component, worker, None);
+        let _task = task::enter_top_level();
+        Ok(self.inner.execute(&worker, &function, args, None)?)
+    }
+
+    /// Like [`Host::call`], with arguments and results in WAVE text (parsed against the
+    /// export's parameter types).
+    pub fn call_wave(
+        &self,
+        component: &str,
+        worker: &str,
+        function: &str,
+        args: &[impl AsRef<str>],
+    ) -> anyhow::Result<Vec<String>> {
+        let (_, resolved) = self.resolve(component, function)?;
+        if args.len() != resolved.params.len() {
+            let expected: Vec<String> = resolved
+                .params
+                .iter()
+                .map(|(name, ty)| format!("{name}: {}", type_name(ty)))
+                .collect();
+            bail!(
+                "{} expects {} arguments ({}), got {}",
+                resolved.name,
+                resolved.params.len(),
+                expected.join(", "),
+                args.len()
+            );
+        }
+        let vals = args
+            .iter()
+            .zip(&resolved.params)
+            .enumerate()
+            .map(|(i, (arg, (name, ty)))| {
+                wasm_wave::from_str::<Val>(ty, arg.as_ref()).map_err(|err| {
+                    anyhow!(
+                        "argument {i} ({name}: {}) is not valid WAVE for its type: {err}",
+                        type_name(ty)
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let results = self.call(component, worker, function, &vals)?;
+        results
+            .iter()
+            .map(|val| {
+                wasm_wave::to_string(val).map_err(|err| anyhow!("cannot print a result: {err}"))
+            })
+            .collect()
+    }
+
+    /// Blocks until every background invocation (`invoke`, `async-invoke-and-await`) finished.
+    pub fn wait_for_background(&self) {
+        let mut running = self
+            .inner
+            .jobs
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while *running > 0 {
+            running = self
+                .inner
+                .jobs
+                .idle
+                .wait(running)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}

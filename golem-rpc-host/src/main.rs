@@ -1,0 +1,96 @@
+//! `golem-rpc-host`: run Golem components locally, with worker-to-worker RPC.
+//!
+//! ```text
+//! golem-rpc-host run --component NAME=PATH.wasm [--component …] [--env KEY=VALUE …] \
+//!     NAME/WORKER FUNCTION [ARG …]
+//! ```
+//! FUNCTION is the Golem function name (`demo:counter/api.{get}`, or a bare name for a world-level
+//! export); each ARG is WAVE text; each result is printed as WAVE on its own line.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use golem_rpc_host::Host;
+
+/// Run Golem components locally, with worker-to-worker RPC (golem:rpc/types@0.1.0).
+#[derive(Parser)]
+#[command(name = "golem-rpc-host", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load components and call one function of one worker.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// A component to load, as NAME=PATH.wasm (repeatable).
+    #[arg(long = "component", value_name = "NAME=PATH", required = true)]
+    components: Vec<String>,
+    /// An environment variable for the workers, as KEY=VALUE (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// The worker to call, as COMPONENT-NAME/WORKER-NAME.
+    #[arg(value_name = "NAME/WORKER")]
+    target: String,
+    /// The function, e.g. `demo:counter/api.{add}` or a bare world-level name.
+    function: String,
+    /// The arguments, one WAVE value each (e.g. `5`, `"text"`, `[1, 2]`, `some(3)`).
+    #[arg(
+        value_name = "ARG",
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
+    args: Vec<String>,
+}
+
+fn split_pair<'a>(text: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
+    text.split_once('=')
+        .filter(|(key, _)| !key.is_empty())
+        .ok_or_else(|| anyhow!("expected {what}, got {text:?}"))
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    let host = Host::new()?;
+    for component in &args.components {
+        let (name, path) = split_pair(component, "--component NAME=PATH")?;
+        host.add_component_file(name, path)?;
+    }
+    for var in &args.env {
+        let (key, value) = split_pair(var, "--env KEY=VALUE")?;
+        host.add_env(key, value);
+    }
+    let Some((component, worker)) = args.target.split_once('/') else {
+        bail!("expected the target as NAME/WORKER, got {:?}", args.target);
+    };
+    if worker.is_empty() {
+        bail!("the worker name in {:?} is empty", args.target);
+    }
+    let results = host
+        .call_wave(component, worker, &args.function, &args.args)
+        .with_context(|| format!("calling {} on {}", args.function, args.target))?;
+    for result in results {
+        println!("{result}");
+    }
+    host.wait_for_background();
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run(args) => run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
