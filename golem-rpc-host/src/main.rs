@@ -6,6 +6,8 @@
 //! ```
 //! FUNCTION is the Golem function name (`demo:counter/api.{get}`, or a bare name for a world-level
 //! export); each ARG is WAVE text; each result is printed as WAVE on its own line.
+//!
+//! `golem-rpc-host demo` builds the counter example of this repository and runs it.
 
 use std::process::ExitCode;
 
@@ -25,6 +27,8 @@ struct Cli {
 enum Command {
     /// Load components and call one function of one worker.
     Run(RunArgs),
+    /// Build the counter example (examples/counter) and run its caller against a counter worker.
+    Demo,
 }
 
 #[derive(Args)]
@@ -81,10 +85,56 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Builds `examples/counter` (release), loads both components and runs the caller's `demo`,
+/// which makes every kind of call to a counter worker and returns one line per RPC.
+fn demo() -> anyhow::Result<()> {
+    println!("building examples/counter (counter-target, counter-caller) for wasm32-wasip2 ...");
+    let artifacts =
+        golem_rpc_host::build::build_components(&["counter-target", "counter-caller"], true)?;
+    let host = Host::new()?;
+    for (name, package) in [("counter", "counter-target"), ("caller", "counter-caller")] {
+        let path = &artifacts[package];
+        let id = host.add_component_file(name, path)?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
+        println!("loaded {name:<8} {id}  {} ({size} bytes)", path.display());
+    }
+    let counter = host.worker_uri("counter", "counter-1")?;
+    println!(
+        "\ncaller/demo-1 calls demo:caller/run.{{demo}}(\"counter-1\"); it talks to {counter}:\n"
+    );
+    let results = host.call(
+        "caller",
+        "demo-1",
+        "demo:caller/run.{demo}",
+        &[golem_rpc_host::Val::String("counter-1".into())],
+    )?;
+    let Some(golem_rpc_host::Val::List(lines)) = results.first() else {
+        bail!("demo returned {results:?}, expected a list of strings");
+    };
+    for line in lines {
+        if let golem_rpc_host::Val::String(line) = line {
+            println!("  {line}");
+        }
+    }
+    let total = host.call_wave(
+        "counter",
+        "counter-1",
+        "demo:counter/api.{get}",
+        &[] as &[&str],
+    )?;
+    println!(
+        "\nthe host asks counter/counter-1 directly: demo:counter/api.{{get}}() = {}",
+        total.join(", ")
+    );
+    host.wait_for_background();
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => run(args),
+        Command::Demo => demo(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
