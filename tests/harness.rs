@@ -1,0 +1,63 @@
+//! Shared set-up of the end-to-end tests: the test components, built to wasm once per test
+//! binary, loaded into a fresh local host per test.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use golem_rpc_host::{Host, Val};
+
+/// The components the end-to-end tests load, as (name in the host, cargo package).
+pub const COMPONENTS: &[(&str, &str)] = &[
+    ("counter", "counter-target"),
+    ("caller", "counter-caller"),
+    ("impostor", "impostor"),
+    ("probe", "probe"),
+];
+
+/// The `.wasm` of every test component by package name, built (release) on first use.
+pub fn artifacts() -> BTreeMap<String, PathBuf> {
+    let packages: Vec<&str> = COMPONENTS.iter().map(|(_, package)| *package).collect();
+    golem_rpc_host::build::build_components(&packages, true).expect("test components build")
+}
+
+/// A fresh host with every test component loaded under its short name.
+pub fn host() -> Host {
+    let artifacts = artifacts();
+    let host = Host::new().expect("host starts");
+    for (name, package) in COMPONENTS {
+        host.add_component_file(name, &artifacts[*package])
+            .unwrap_or_else(|e| panic!("loading {package}: {e:#}"));
+    }
+    host
+}
+
+/// A string argument.
+pub fn string(value: &str) -> Val {
+    Val::String(value.to_owned())
+}
+
+/// The strings of a `list<string>` result.
+pub fn strings(value: &Val) -> Vec<String> {
+    match value {
+        Val::List(items) => items
+            .iter()
+            .map(|item| match item {
+                Val::String(s) => s.clone(),
+                other => panic!("expected a string, got {other:?}"),
+            })
+            .collect(),
+        other => panic!("expected a list, got {other:?}"),
+    }
+}
+
+/// A `result<T, string>` result as a Rust result.
+pub fn outcome(value: &Val) -> Result<Option<Val>, String> {
+    match value {
+        Val::Result(Ok(payload)) => Ok(payload.as_deref().cloned()),
+        Val::Result(Err(Some(err))) => match &**err {
+            Val::String(message) => Err(message.clone()),
+            other => panic!("expected a string error, got {other:?}"),
+        },
+        other => panic!("expected a result, got {other:?}"),
+    }
+}
