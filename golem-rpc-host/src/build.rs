@@ -1,6 +1,6 @@
 //! Building this workspace's `wasm32-wasip2` component packages (for tests, benches and demos).
 //!
-//! Runs `cargo build --target wasm32-wasip2 [--release] -p … --message-format=json-render-diagnostics`
+//! Runs `cargo build --target wasm32-wasip2 [--profile wasm-release] -p … --message-format=json-render-diagnostics`
 //! in the workspace root (found from this crate's `CARGO_MANIFEST_DIR` at compile time), with
 //! `$CARGO` or `cargo`, and reads the `.wasm` artifacts from cargo's JSON messages. Results are
 //! memoized per process: each distinct request runs cargo once, and requests are serialized.
@@ -37,7 +37,7 @@ pub fn build_components(
     if let Some((_, outcome)) = builds.iter().find(|(r, _)| *r == request) {
         return outcome.clone().map_err(|message| anyhow!(message));
     }
-    let outcome = run_cargo(&request.0, release).map_err(|err| format!("{err:#}"));
+    let outcome = run_cargo(&request.0, release, &[]).map_err(|err| format!("{err:#}"));
     builds.push((request, outcome.clone()));
     outcome.map_err(|message| anyhow!(message))
 }
@@ -50,7 +50,23 @@ pub fn build_component(package: &str, release: bool) -> anyhow::Result<PathBuf> 
         .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
 }
 
-fn run_cargo(packages: &[String], release: bool) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+/// Builds one package with the given cargo features (release) and copies its `.wasm` to
+/// `{name}-{features}.wasm` beside it, so builds with different features can be compared.
+/// Not memoized.
+pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow::Result<PathBuf> {
+    let built = run_cargo(&[package.to_owned()], true, features)?;
+    let wasm = &built[package];
+    let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
+    let copy = wasm.with_file_name(format!("{stem}-{}.wasm", features.join("+")));
+    std::fs::copy(wasm, &copy).with_context(|| format!("copying {}", wasm.display()))?;
+    Ok(copy)
+}
+
+fn run_cargo(
+    packages: &[String],
+    release: bool,
+    features: &[&str],
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
     if packages.is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -63,7 +79,11 @@ fn run_cargo(packages: &[String], release: bool) -> anyhow::Result<BTreeMap<Stri
         "--message-format=json-render-diagnostics",
     ]);
     if release {
-        command.arg("--release");
+        // Size-optimised, LTO: see `[profile.wasm-release]` in the workspace Cargo.toml.
+        command.args(["--profile", "wasm-release"]);
+    }
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
     }
     for package in packages {
         command.args(["-p", package]);
