@@ -10,16 +10,54 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, Type};
 
 use crate::function_name::{FunctionRef, ParsedFunctionName};
+use crate::value::has_handles;
 use crate::worker::WorkerState;
 
-/// One exported function: where to find it in an instance and its signature.
+/// What calling an [`ExportedFunction`] does.
+#[derive(Debug)]
+pub(crate) enum FunctionKind {
+    /// Calls the export at this index.
+    Export(ComponentExportIndex),
+    /// `[drop]R`: not a real export; the host drops the resource behind the handle parameter
+    /// (Golem's "special drop", protocol.md §5). The index is the resource type's export.
+    ResourceDrop(ComponentExportIndex),
+}
+
+/// One callable function: where to find it in an instance and its signature.
 #[derive(Debug)]
 pub(crate) struct ExportedFunction {
     /// The Golem-style name (`ns:pkg/iface.{f}` or `f`).
     pub(crate) name: String,
-    pub(crate) index: ComponentExportIndex,
+    pub(crate) kind: FunctionKind,
     pub(crate) params: Vec<(String, Type)>,
     pub(crate) results: Vec<Type>,
+    /// Whether a parameter can contain resource handles.
+    pub(crate) params_have_handles: bool,
+    /// Whether a result can contain resource handles.
+    pub(crate) results_have_handles: bool,
+}
+
+impl ExportedFunction {
+    fn new(
+        name: String,
+        kind: FunctionKind,
+        params: Vec<(String, Type)>,
+        results: Vec<Type>,
+    ) -> Self {
+        Self {
+            params_have_handles: params.iter().any(|(_, ty)| has_handles(ty)),
+            results_have_handles: results.iter().any(has_handles),
+            name,
+            kind,
+            params,
+            results,
+        }
+    }
+
+    /// Whether parameters or results can contain resource handles.
+    pub(crate) fn uses_handles(&self) -> bool {
+        self.params_have_handles || self.results_have_handles
+    }
 }
 
 /// The signature of an exported function.
@@ -36,8 +74,11 @@ pub(crate) struct LoadedComponent {
     pub(crate) name: String,
     pub(crate) id: Uuid,
     pub(crate) pre: InstancePre<WorkerState>,
-    /// Exported functions by interface export name (`None` for world-level functions).
+    /// Exported functions by interface export name (`None` for world-level functions), then by
+    /// export name inside the interface (`f`, `[method]R.m`, …, and a synthetic `[drop]R`).
     functions: HashMap<Option<String>, HashMap<String, Arc<ExportedFunction>>>,
+    /// Exported resource types: their index and Golem-style name (`ns:pkg/iface.{R}`).
+    pub(crate) resources: Vec<(ComponentExportIndex, Arc<str>)>,
     /// Successfully resolved function-name strings (bounded by the exports and their spellings).
     resolved: RwLock<HashMap<String, Arc<ExportedFunction>>>,
 }
@@ -58,16 +99,17 @@ impl LoadedComponent {
             })?;
         let mut functions: HashMap<Option<String>, HashMap<String, Arc<ExportedFunction>>> =
             HashMap::new();
+        let mut resources = Vec::new();
         for (export_name, export) in component.component_type().exports(engine) {
             match export.ty {
                 ComponentItem::ComponentFunc(func) => {
                     if let Some(index) = component.get_export_index(None, export_name) {
-                        let f = ExportedFunction {
-                            name: export_name.to_string(),
-                            index,
-                            params: func.params().map(|(n, t)| (n.to_string(), t)).collect(),
-                            results: func.results().collect(),
-                        };
+                        let f = ExportedFunction::new(
+                            export_name.to_string(),
+                            FunctionKind::Export(index),
+                            func.params().map(|(n, t)| (n.to_string(), t)).collect(),
+                            func.results().collect(),
+                        );
                         functions
                             .entry(None)
                             .or_default()
@@ -79,22 +121,36 @@ impl LoadedComponent {
                         continue;
                     };
                     let entry = functions.entry(Some(export_name.to_string())).or_default();
-                    for (func_name, item) in instance.exports(engine) {
-                        let ComponentItem::ComponentFunc(func) = item.ty else {
-                            continue;
-                        };
+                    for (item_name, item) in instance.exports(engine) {
                         let Some(index) =
-                            component.get_export_index(Some(&instance_index), func_name)
+                            component.get_export_index(Some(&instance_index), item_name)
                         else {
                             continue;
                         };
-                        let f = ExportedFunction {
-                            name: format!("{export_name}.{{{func_name}}}"),
-                            index,
-                            params: func.params().map(|(n, t)| (n.to_string(), t)).collect(),
-                            results: func.results().collect(),
-                        };
-                        entry.insert(func_name.to_string(), Arc::new(f));
+                        match item.ty {
+                            ComponentItem::ComponentFunc(func) => {
+                                let f = ExportedFunction::new(
+                                    format!("{export_name}.{{{item_name}}}"),
+                                    FunctionKind::Export(index),
+                                    func.params().map(|(n, t)| (n.to_string(), t)).collect(),
+                                    func.results().collect(),
+                                );
+                                entry.insert(item_name.to_string(), Arc::new(f));
+                            }
+                            ComponentItem::Resource(resource) => {
+                                resources.push((index, format!("{export_name}.{{{item_name}}}")));
+                                let drop = format!("[drop]{item_name}");
+                                let f = ExportedFunction::new(
+                                    format!("{export_name}.{{{drop}}}"),
+                                    FunctionKind::ResourceDrop(index),
+                                    vec![("self".to_string(), Type::Own(resource))],
+                                    Vec::new(),
+                                );
+                                // A real export of that name would win, as in Golem.
+                                entry.entry(drop).or_insert_with(|| Arc::new(f));
+                            }
+                            _ => {}
+                        }
                     }
                 }
                 _ => {}
@@ -105,6 +161,10 @@ impl LoadedComponent {
             id: crate::uri::component_id(name),
             pre,
             functions,
+            resources: resources
+                .into_iter()
+                .map(|(index, name)| (index, name.into()))
+                .collect(),
             resolved: RwLock::default(),
         })
     }
@@ -130,42 +190,39 @@ impl LoadedComponent {
         Ok(function)
     }
 
-    /// Finds the export a parsed function name refers to, by exact name.
+    /// Finds the export a parsed function name refers to, by exact name (Golem's `find_function`).
     ///
-    /// Errors are the text of Golem's `remote-internal-error` for an unknown function.
+    /// Resource functions are looked up by their export name inside the interface
+    /// (`[constructor]R`, `[method]R.m`, `[static]R.m`); a method that does not exist is retried
+    /// as a static function (`method_as_static`), and `[drop]R` is the host's drop of resource
+    /// `R`. Errors are the text of Golem's `remote-internal-error` for an unknown function.
     pub(crate) fn resolve(
         &self,
         function: &ParsedFunctionName,
     ) -> Result<Arc<ExportedFunction>, String> {
-        match &function.function {
-            FunctionRef::Function(name) => {
-                let interface = function.site.interface_name();
-                let table = self
-                    .functions
-                    .get(&interface)
-                    .ok_or_else(|| match &interface {
-                        Some(interface) => format!(
-                            "Invalid request: could not load exports for interface {interface}"
-                        ),
-                        None => format!("Invalid request: could not load function {name}"),
-                    })?;
-                table.get(name).cloned().ok_or_else(|| match &interface {
-                    Some(interface) => format!(
-                        "Invalid request: could not load function {name} for interface {interface}"
-                    ),
-                    None => format!("Invalid request: could not load function {name}"),
-                })
+        let name = function.function.export_name();
+        let interface = function.site.interface_name();
+        let table = self
+            .functions
+            .get(&interface)
+            .ok_or_else(|| match &interface {
+                Some(interface) => {
+                    format!("Invalid request: could not load exports for interface {interface}")
+                }
+                None => format!("Invalid request: could not load function {name}"),
+            })?;
+        let found = match &function.function {
+            FunctionRef::ResourceMethod { resource, method } => table
+                .get(&name)
+                .or_else(|| table.get(&format!("[static]{resource}.{method}"))),
+            _ => table.get(&name),
+        };
+        found.cloned().ok_or_else(|| match &interface {
+            Some(interface) => {
+                format!("Invalid request: could not load function {name} for interface {interface}")
             }
-            // Resources come later: the export is `function.function.export_name()` inside the
-            // interface; constructors return a handle, methods take one as parameter 0 and drops
-            // are handled by the host (protocol.md §5).
-            FunctionRef::ResourceConstructor { .. }
-            | FunctionRef::ResourceMethod { .. }
-            | FunctionRef::ResourceStatic { .. }
-            | FunctionRef::ResourceDrop { .. } => Err(format!(
-                "Invalid request: {function}: resource functions are not supported by golem-rpc-host yet"
-            )),
-        }
+            None => format!("Invalid request: could not load function {name}"),
+        })
     }
 
     /// All exported functions, Golem-style names, sorted.

@@ -14,12 +14,13 @@ use wasmtime::{Config, Engine};
 
 use crate::bindings::golem::rpc::types::{RpcError, WitValue};
 use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
+use crate::handles::CheckHandles;
 use crate::rpc::FutureInvokeEntry;
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
 use crate::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
 use crate::uri::{WorkerId, component_id_env_var, parse_worker_uri};
-use crate::value::{results_to_wit_value, type_name, wit_value_to_val};
-use crate::worker::{Env, Worker, WorkerState};
+use crate::value::{type_name, wit_value_to_val, wit_value_to_val_in};
+use crate::worker::{CallArgs, Env, Worker, WorkerState, param_error};
 
 /// Longest chain of nested worker calls (A→B→C…) before calls are refused.
 pub const MAX_CALL_DEPTH: usize = 100;
@@ -60,7 +61,7 @@ pub(crate) struct PreparedCall {
     worker_id: WorkerId,
     component: Arc<LoadedComponent>,
     function: Arc<ExportedFunction>,
-    args: Vec<Val>,
+    args: CallArgs,
 }
 
 #[derive(Default)]
@@ -201,20 +202,30 @@ impl HostInner {
                 params.len()
             )));
         }
-        let args = params
-            .iter()
-            .zip(&function.params)
-            .enumerate()
-            .map(|(i, (param, (name, ty)))| {
-                wit_value_to_val(param, ty).map_err(|err| {
-                    CallError::Internal(format!(
-                        "Invalid request: parameter {i} ({name}: {}) of {}: {err}",
-                        type_name(ty),
-                        function.name
-                    ))
+        let invalid =
+            |i, name: &str, ty, err| CallError::Internal(param_error(i, name, ty, &function, &err));
+        let args = if function.params_have_handles {
+            // Handles are resolved in the callee's table when the call runs; check the rest now.
+            let self_uri = target.uri();
+            let mut check = CheckHandles {
+                self_uri: &self_uri,
+            };
+            for (i, (param, (name, ty))) in params.iter().zip(&function.params).enumerate() {
+                wit_value_to_val_in(param, ty, &mut check)
+                    .map_err(|err| invalid(i, name, ty, err))?;
+            }
+            CallArgs::Deferred(params)
+        } else {
+            let vals = params
+                .iter()
+                .zip(&function.params)
+                .enumerate()
+                .map(|(i, (param, (name, ty)))| {
+                    wit_value_to_val(param, ty).map_err(|err| invalid(i, name, ty, err))
                 })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>, _>>()?;
+            CallArgs::Vals(vals)
+        };
         Ok(PreparedCall {
             worker_id: target.clone(),
             component,
@@ -223,18 +234,19 @@ impl HostInner {
         })
     }
 
-    /// Runs `function` on `worker` within the current task (starting one if needed).
+    /// Runs `call` (a call of `function`) on `worker` within the current task (starting one if
+    /// needed), holding the worker's lock.
     ///
     /// This is the single call path of the host: guests' RPC calls, background invocations and
     /// the direct API all end here. `reservation` is a pre-reserved place in the worker's queue
     /// (background invocations reserve at call time to keep the caller's order).
-    fn execute(
+    fn execute<R: Send>(
         self: &Arc<Self>,
         worker: &Arc<Worker>,
         function: &ExportedFunction,
-        args: &[Val],
         reservation: Option<Reservation>,
-    ) -> Result<Vec<Val>, CallError> {
+        call: impl FnOnce(&Arc<Self>) -> Result<R, CallError> + Send,
+    ) -> Result<R, CallError> {
         let _task = task::enter_top_level();
         let depth = task::depth();
         if depth >= MAX_CALL_DEPTH {
@@ -244,7 +256,7 @@ impl HostInner {
             )));
         }
         if depth > 0 && !task::stack_allows_nested_call() {
-            return self.execute_on_host_thread(worker, function, args, reservation);
+            return self.execute_on_host_thread(worker, function, reservation, call);
         }
         let Some(me) = task::current() else {
             return Err(CallError::Internal(
@@ -260,17 +272,29 @@ impl HostInner {
             .acquire(reservation)
             .map_err(|deadlock| deadlock_error(deadlock, worker, function))?;
         let _chain = task::push_worker(&worker.uri);
-        worker.call_locked(self, function, args)
+        call(self)
+    }
+
+    /// Runs a prepared RPC call on `worker`: the results as one tuple `wit-value`.
+    fn execute_rpc(
+        self: &Arc<Self>,
+        worker: &Arc<Worker>,
+        call: &PreparedCall,
+        reservation: Option<Reservation>,
+    ) -> Result<WitValue, CallError> {
+        self.execute(worker, &call.function, reservation, |host| {
+            worker.invoke_locked(host, &call.function, &call.args)
+        })
     }
 
     /// Continues the current task on a fresh thread with a large stack (deep call chains).
-    fn execute_on_host_thread(
+    fn execute_on_host_thread<R: Send>(
         self: &Arc<Self>,
         worker: &Arc<Worker>,
         function: &ExportedFunction,
-        args: &[Val],
         reservation: Option<Reservation>,
-    ) -> Result<Vec<Val>, CallError> {
+        call: impl FnOnce(&Arc<Self>) -> Result<R, CallError> + Send,
+    ) -> Result<R, CallError> {
         let id = task::current().unwrap_or_else(task::new_task_id);
         let chain = task::chain();
         std::thread::scope(|scope| {
@@ -279,7 +303,7 @@ impl HostInner {
                 .stack_size(HOST_THREAD_STACK_SIZE)
                 .spawn_scoped(scope, move || {
                     let _task = task::enter_on_host_thread(id, chain);
-                    self.execute(worker, function, args, reservation)
+                    self.execute(worker, function, reservation, call)
                 })
                 .map_err(|err| {
                     CallError::Internal(format!(
@@ -314,7 +338,7 @@ impl HostInner {
         self: &Arc<Self>,
         call: PreparedCall,
         env: Option<&Env>,
-        on_done: impl FnOnce(Result<Vec<Val>, CallError>) + Send + 'static,
+        on_done: impl FnOnce(Result<WitValue, CallError>) + Send + 'static,
     ) -> Result<TaskId, CallError> {
         let permit = self.start_job()?;
         let worker = self.worker(&call.component, &call.worker_id.worker_name, env);
@@ -327,7 +351,7 @@ impl HostInner {
             .stack_size(HOST_THREAD_STACK_SIZE)
             .spawn(move || {
                 let _task = task::enter_on_host_thread(job, chain);
-                let result = host.execute(&worker, &call.function, &call.args, Some(reservation));
+                let result = host.execute_rpc(&worker, &call, Some(reservation));
                 on_done(result);
                 drop(permit);
             })
@@ -349,10 +373,8 @@ impl HostInner {
             .prepare_rpc(target, function_name, params)
             .map_err(CallError::into_rpc_error)?;
         let worker = self.worker(&call.component, &call.worker_id.worker_name, caller_env);
-        let results = self
-            .execute(&worker, &call.function, &call.args, None)
-            .map_err(CallError::into_rpc_error)?;
-        encode_results(&call.function, &results)
+        self.execute_rpc(&worker, &call, None)
+            .map_err(CallError::into_rpc_error)
     }
 
     /// `wasm-rpc.invoke`: checks the call now, runs it in the background, discards its result.
@@ -389,11 +411,8 @@ impl HostInner {
             Err(err) => return FutureInvokeEntry::ready(Err(err.into_rpc_error())),
         };
         let (sender, receiver) = oneshot::channel();
-        let function = call.function.clone();
         let spawned = self.spawn_job(call, caller_env, move |result| {
-            let result = result
-                .map_err(CallError::into_rpc_error)
-                .and_then(|results| encode_results(&function, &results));
+            let result = result.map_err(CallError::into_rpc_error);
             // The guest may have dropped the future; then nobody wants the result.
             let _ = sender.send(result);
         });
@@ -402,15 +421,6 @@ impl HostInner {
             Err(err) => FutureInvokeEntry::ready(Err(err.into_rpc_error())),
         }
     }
-}
-
-fn encode_results(function: &ExportedFunction, results: &[Val]) -> Result<WitValue, RpcError> {
-    results_to_wit_value(results, &function.results).map_err(|err| {
-        RpcError::RemoteInternalError(format!(
-            "Failed to encode the results of {}: {err}",
-            function.name
-        ))
-    })
 }
 
 fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFunction) -> CallError {
@@ -452,6 +462,10 @@ impl Host {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         crate::bindings::golem::rpc::types::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
+            &mut linker,
+            |state| state,
+        )?;
+        crate::bindings::golem::api::host::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
             &mut linker,
             |state| state,
         )?;
@@ -577,6 +591,22 @@ impl Host {
         Ok((component, function))
     }
 
+    /// Resolves a function for a direct call: one whose values involve no resource handles.
+    fn resolve_direct(
+        &self,
+        component: &str,
+        function: &str,
+    ) -> anyhow::Result<(Arc<LoadedComponent>, Arc<ExportedFunction>)> {
+        let (component, function) = self.resolve(component, function)?;
+        if function.uses_handles() {
+            bail!(
+                "{} takes or returns resource handles; call it with invoke_and_await",
+                function.name
+            );
+        }
+        Ok((component, function))
+    }
+
     /// Calls `function` on the worker at `target_uri`, exactly as a guest's
     /// `wasm-rpc.invoke-and-await` does, and returns the results as one tuple `wit-value`.
     ///
@@ -613,7 +643,9 @@ impl Host {
     /// Calls the export `function` (Golem-style name) of worker `worker` of `component` directly.
     ///
     /// `args` must match the export's parameter types; a call that fails in wasmtime (a trap, or
-    /// mistyped `args`) resets the worker's instance.
+    /// mistyped `args`) resets the worker's instance. Functions whose parameters or results
+    /// involve resource handles (constructors, methods, drops, …) are refused: their handles only
+    /// exist as `wit-value`s, so call them with [`Host::invoke_and_await`].
     pub fn call(
         &self,
         component: &str,
@@ -621,7 +653,7 @@ impl Host {
         function: &str,
         args: &[Val],
     ) -> anyhow::Result<Vec<Val>> {
-        let (component, function) = self.resolve(component, function)?;
+        let (component, function) = self.resolve_direct(component, function)?;
         if args.len() != function.params.len() {
             bail!(
                 "{} expects {} arguments, got {}",
@@ -635,7 +667,10 @@ impl Host {
         }
         let worker = self.inner.worker(&component, worker, None);
         let _task = task::enter_top_level();
-        Ok(self.inner.execute(&worker, &function, args, None)?)
+        let results = self.inner.execute(&worker, &function, None, |host| {
+            worker.call_locked(host, &function, args)
+        })?;
+        Ok(results)
     }
 
     /// Like [`Host::call`], with arguments and results in WAVE text (parsed against the
@@ -647,7 +682,7 @@ impl Host {
         function: &str,
         args: &[impl AsRef<str>],
     ) -> anyhow::Result<Vec<String>> {
-        let (_, resolved) = self.resolve(component, function)?;
+        let (_, resolved) = self.resolve_direct(component, function)?;
         if args.len() != resolved.params.len() {
             let expected: Vec<String> = resolved
                 .params

@@ -1,22 +1,26 @@
-//! A local host for Golem components on wasmtime 48, implementing `golem:rpc/types@0.1.0`.
+//! A local host for Golem components on wasmtime 48, implementing `golem:rpc/types@0.1.0` (and
+//! `get-self-uri` of `golem:api/host@0.2.0`).
 //!
 //! Components are loaded by name ([`Host::add_component_file`]) and get a stable component id
 //! (UUID v5 of the name, [`uri::component_id`]). A *worker* is one wasmtime store plus one
 //! instance of its component, created on first use and addressed as
 //! `urn:worker:{component-id}/{form-urlencoded worker name}` ([`uri`]). Guests talk to other
 //! workers through the `wasm-rpc` resource exactly as on Golem 1.0 (function names per
-//! [`function_name`], values per [`value`], errors mapped like Golem's executor); the host itself
-//! can make the same calls ([`Host::invoke_and_await`]) or call exports directly ([`Host::call`],
-//! [`Host::call_wave`]).
+//! [`function_name`], values per [`value`], resources a target exports as `handle(uri, id)`
+//! values, errors mapped like Golem's executor); the host itself can make the same calls
+//! ([`Host::invoke_and_await`]) or call exports directly ([`Host::call`], [`Host::call_wave`]).
 //!
 //! Module map: [`uri`] (worker URNs, component ids), [`function_name`] (the `invoke*` name
-//! grammar), [`value`] (`wit-value` ↔ [`Val`]), `rpc` (the `golem:rpc` host implementation),
-//! `worker` (stores and instances), `scheduler` (per-worker FIFO locking and deadlock detection),
-//! `task` (call chains and stack budget), `host` ([`Host`]), [`build`] (building this
-//! workspace's guest components).
+//! grammar), [`value`] (`wit-value` ↔ [`Val`]), `component` (loaded components, export
+//! resolution), `handles` (a worker's table of resources held by others, and handle
+//! conversion), `rpc` (the `golem:rpc` host implementation), `api` (`golem:api/host@0.2.0`),
+//! `worker` (stores and instances), `scheduler` (per-worker FIFO locking and deadlock
+//! detection), `task` (call chains and stack budget), `host` ([`Host`]), [`build`] (building
+//! this workspace's guest components).
 
 #![warn(missing_docs)]
 
+mod api;
 #[allow(
     unused_qualifications,
     missing_docs,
@@ -26,6 +30,7 @@ mod bindings;
 pub mod build;
 mod component;
 pub mod function_name;
+mod handles;
 mod host;
 mod rpc;
 mod scheduler;

@@ -61,6 +61,15 @@ impl WorkerId {
             urlencode(&self.worker_name)
         )
     }
+
+    /// The URN of function `function_name` of this worker, as Golem 1.0's `get-self-uri` returns
+    /// it: `urn:worker:{component-uuid}/{form-urlencoded name}/{form-urlencoded function name}`.
+    ///
+    /// It names a function, so it cannot be used as an RPC target ([`parse_worker_uri`] rejects
+    /// it, as Golem's `wasm-rpc` constructor does).
+    pub fn function_uri(&self, function_name: &str) -> String {
+        format!("{}/{}", self.uri(), urlencode(function_name))
+    }
 }
 
 impl fmt::Display for WorkerId {
@@ -190,6 +199,16 @@ mod tests {
             format!("urn:worker:{ID}/name+with+spaces%2Fand%2Bslash")
         );
         assert_eq!(parse_worker_uri(&uri).unwrap(), id);
+    }
+
+    #[test]
+    fn function_uri_encodes_both_names() {
+        let id = WorkerId::new(Uuid::parse_str(ID).unwrap(), "w 1");
+        assert_eq!(
+            id.function_uri("test:trap/api.{ok}"),
+            format!("urn:worker:{ID}/w+1/test%3Atrap%2Fapi.%7Bok%7D")
+        );
+        assert!(parse_worker_uri(&id.function_uri("f")).is_err());
     }
 
     #[test]

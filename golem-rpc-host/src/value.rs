@@ -12,12 +12,17 @@
 //! Decoding never panics and never recurses without bound: node indices are range-checked, every
 //! node may be referenced at most once (which rules out cycles and exponential sharing), and the
 //! nesting depth is limited to [`MAX_DEPTH`].
+//!
+//! Resource handles (`own<R>` / `borrow<R>`, encoded as `handle(uri, id)`) only mean something
+//! relative to one worker: its table of resources and its self URI (protocol.md §5). The `*_in`
+//! functions take a [`HandleContext`] that resolves and registers them; the plain functions use
+//! [`NoHandles`], which rejects every handle.
 
 use std::fmt;
 
-use wasmtime::component::{Type, Val};
+use wasmtime::component::{ResourceAny, Type, Val};
 
-use crate::bindings::golem::rpc::types::{WitNode, WitValue};
+use crate::bindings::golem::rpc::types::{Uri, WitNode, WitValue};
 
 /// Deepest value nesting accepted in either direction.
 pub const MAX_DEPTH: usize = 128;
@@ -27,7 +32,8 @@ pub const MAX_DEPTH: usize = 128;
 pub struct ValueError(String);
 
 impl ValueError {
-    fn new(message: impl Into<String>) -> Self {
+    /// An error with the given description.
+    pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
 
@@ -45,26 +51,102 @@ impl fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
-/// Decodes one `wit-value` (root at node 0) into a [`Val`] of type `ty`.
+/// Converts resource handles for the values of one worker.
+///
+/// `handle(uri, id)` nodes are decoded through [`HandleContext::decode_handle`] and
+/// [`Val::Resource`]s are encoded through [`HandleContext::encode_handle`]; everything else is
+/// converted by this module. The host implements it over the callee worker's resource table.
+pub trait HandleContext {
+    /// Resolves `handle(uri, id)` for a value of type `ty` (a [`Type::Own`] or [`Type::Borrow`]).
+    fn decode_handle(&mut self, uri: &str, id: u64, ty: &Type) -> Result<Val, ValueError>;
+
+    /// Encodes `resource` of type `ty` (registering it if needed): returns its `(uri, id)`.
+    fn encode_handle(
+        &mut self,
+        resource: ResourceAny,
+        ty: &Type,
+    ) -> Result<(String, u64), ValueError>;
+}
+
+/// A [`HandleContext`] for values that may not contain resource handles: rejects them all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHandles;
+
+impl HandleContext for NoHandles {
+    fn decode_handle(&mut self, _uri: &str, _id: u64, ty: &Type) -> Result<Val, ValueError> {
+        Err(no_handles(ty))
+    }
+
+    fn encode_handle(
+        &mut self,
+        _resource: ResourceAny,
+        ty: &Type,
+    ) -> Result<(String, u64), ValueError> {
+        Err(no_handles(ty))
+    }
+}
+
+fn no_handles(ty: &Type) -> ValueError {
+    ValueError::new(format!(
+        "a {} value needs the resource table of a worker",
+        type_name(ty)
+    ))
+}
+
+/// Decodes one `wit-value` (root at node 0) into a [`Val`] of type `ty`; handles are rejected.
 pub fn wit_value_to_val(value: &WitValue, ty: &Type) -> Result<Val, ValueError> {
+    wit_value_to_val_in(value, ty, &mut NoHandles)
+}
+
+/// Decodes one `wit-value` (root at node 0) into a [`Val`] of type `ty`, resolving handles
+/// through `handles`.
+pub fn wit_value_to_val_in(
+    value: &WitValue,
+    ty: &Type,
+    handles: &mut impl HandleContext,
+) -> Result<Val, ValueError> {
     let mut decoder = Decoder {
         nodes: &value.nodes,
         used: vec![false; value.nodes.len()],
+        handles,
     };
     decoder.decode(0, ty, 0)
 }
 
-/// Encodes a [`Val`] of type `ty` as a `wit-value` (root at node 0, pre-order layout).
+/// Encodes a [`Val`] of type `ty` as a `wit-value` (root at node 0, pre-order layout); resources
+/// are rejected.
 pub fn val_to_wit_value(val: &Val, ty: &Type) -> Result<WitValue, ValueError> {
-    let mut encoder = Encoder { nodes: Vec::new() };
+    val_to_wit_value_in(val, ty, &mut NoHandles)
+}
+
+/// Encodes a [`Val`] of type `ty` as a `wit-value`, encoding resources through `handles`.
+pub fn val_to_wit_value_in(
+    val: &Val,
+    ty: &Type,
+    handles: &mut impl HandleContext,
+) -> Result<WitValue, ValueError> {
+    let mut encoder = Encoder {
+        nodes: Vec::new(),
+        handles,
+    };
     encoder.encode(val, ty, 0)?;
     Ok(WitValue {
         nodes: encoder.nodes,
     })
 }
 
-/// Encodes a function's results as Golem does: one `wit-value` whose root is a `tuple-value`.
+/// Encodes a function's results as Golem does: one `wit-value` whose root is a `tuple-value`;
+/// resources are rejected.
 pub fn results_to_wit_value(vals: &[Val], types: &[Type]) -> Result<WitValue, ValueError> {
+    results_to_wit_value_in(vals, types, &mut NoHandles)
+}
+
+/// Like [`results_to_wit_value`], encoding resources (`own<R>` results) through `handles`.
+pub fn results_to_wit_value_in(
+    vals: &[Val],
+    types: &[Type],
+    handles: &mut impl HandleContext,
+) -> Result<WitValue, ValueError> {
     if vals.len() != types.len() {
         return Err(ValueError::new(format!(
             "expected {} results, got {}",
@@ -72,7 +154,10 @@ pub fn results_to_wit_value(vals: &[Val], types: &[Type]) -> Result<WitValue, Va
             vals.len()
         )));
     }
-    let mut encoder = Encoder { nodes: Vec::new() };
+    let mut encoder = Encoder {
+        nodes: Vec::new(),
+        handles,
+    };
     let root = encoder.push()?;
     let mut children = Vec::with_capacity(vals.len());
     for (val, ty) in vals.iter().zip(types) {
@@ -82,6 +167,34 @@ pub fn results_to_wit_value(vals: &[Val], types: &[Type]) -> Result<WitValue, Va
     Ok(WitValue {
         nodes: encoder.nodes,
     })
+}
+
+/// Whether values of type `ty` can contain resource handles (`own` or `borrow`).
+///
+/// Types nested deeper than [`MAX_DEPTH`] are reported as containing handles (the caller then
+/// takes the general path, which rejects such values anyway).
+pub(crate) fn has_handles(ty: &Type) -> bool {
+    fn walk(ty: &Type, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        let inner = |ty: Type| walk(&ty, depth + 1);
+        match ty {
+            Type::Own(_) | Type::Borrow(_) => true,
+            Type::List(list) => inner(list.ty()),
+            Type::FixedLengthList(list) => inner(list.ty()),
+            Type::Record(record) => record.fields().any(|field| inner(field.ty)),
+            Type::Tuple(tuple) => tuple.types().any(inner),
+            Type::Variant(variant) => variant.cases().any(|case| case.ty.is_some_and(inner)),
+            Type::Option(option) => inner(option.ty()),
+            Type::Result(result) => {
+                result.ok().is_some_and(inner) || result.err().is_some_and(inner)
+            }
+            Type::Map(map) => inner(map.key()) || inner(map.value()),
+            _ => false,
+        }
+    }
+    walk(ty, 0)
 }
 
 /// A short name of a component-model type, for error messages.
@@ -152,12 +265,13 @@ fn unsupported(ty: &Type) -> ValueError {
     ))
 }
 
-struct Decoder<'a> {
+struct Decoder<'a, H> {
     nodes: &'a [WitNode],
     used: Vec<bool>,
+    handles: &'a mut H,
 }
 
-impl<'a> Decoder<'a> {
+impl<'a, H: HandleContext> Decoder<'a, H> {
     fn node(&mut self, index: i32) -> Result<&'a WitNode, ValueError> {
         let slot = usize::try_from(index)
             .ok()
@@ -340,26 +454,25 @@ impl<'a> Decoder<'a> {
                     depth,
                 )?)),
             },
-            (
-                Type::Own(_)
-                | Type::Borrow(_)
-                | Type::Map(_)
-                | Type::Future(_)
-                | Type::Stream(_)
-                | Type::ErrorContext,
-                _,
-            ) => return Err(unsupported(ty)),
+            (Type::Own(_) | Type::Borrow(_), WitNode::Handle((uri, id))) => self
+                .handles
+                .decode_handle(&uri.value, *id, ty)
+                .map_err(|err| ValueError::new(format!("node {index}: {err}")))?,
+            (Type::Map(_) | Type::Future(_) | Type::Stream(_) | Type::ErrorContext, _) => {
+                return Err(unsupported(ty));
+            }
             _ => return Err(mismatch()),
         };
         Ok(val)
     }
 }
 
-struct Encoder {
+struct Encoder<'a, H> {
     nodes: Vec<WitNode>,
+    handles: &'a mut H,
 }
 
-impl Encoder {
+impl<H: HandleContext> Encoder<'_, H> {
     /// Reserves the next node slot (filled in by the caller once its children are known).
     fn push(&mut self) -> Result<usize, ValueError> {
         let index = self.nodes.len();
@@ -517,15 +630,13 @@ impl Encoder {
                     depth,
                 )?)),
             },
-            (
-                _,
-                Type::Own(_)
-                | Type::Borrow(_)
-                | Type::Map(_)
-                | Type::Future(_)
-                | Type::Stream(_)
-                | Type::ErrorContext,
-            ) => return Err(unsupported(ty)),
+            (Val::Resource(resource), Type::Own(_) | Type::Borrow(_)) => {
+                let (uri, id) = self.handles.encode_handle(*resource, ty)?;
+                WitNode::Handle((Uri { value: uri }, id))
+            }
+            (_, Type::Map(_) | Type::Future(_) | Type::Stream(_) | Type::ErrorContext) => {
+                return Err(unsupported(ty));
+            }
             _ => {
                 return Err(ValueError::new(format!(
                     "value does not match its type {}",

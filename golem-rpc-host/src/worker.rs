@@ -3,22 +3,29 @@
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use wasmtime::Store;
-use wasmtime::component::{Instance, ResourceTable, Val};
+use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceTable, Type, Val};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::component::{ExportedFunction, LoadedComponent};
+use crate::bindings::golem::rpc::types::{WitNode, WitValue};
+use crate::component::{ExportedFunction, FunctionKind, LoadedComponent};
+use crate::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};
 use crate::host::{CallError, HostInner};
 use crate::scheduler::WorkerKey;
 use crate::uri::WorkerId;
+use crate::value::{
+    HandleContext, NoHandles, ValueError, results_to_wit_value_in, type_name, wit_value_to_val_in,
+};
 
 /// Environment variables of a worker.
 pub(crate) type Env = Arc<[(String, String)]>;
 
-/// The data of a worker's store: WASI state plus what the `golem:rpc` host functions need.
+/// The data of a worker's store: WASI state plus what the `golem:*` host functions need.
 pub(crate) struct WorkerState {
     wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) host: Weak<HostInner>,
+    /// The worker's own identity (for `get-self-uri`).
+    pub(crate) id: WorkerId,
     /// The worker's environment; workers it creates through RPC inherit it.
     pub(crate) env: Env,
 }
@@ -32,9 +39,35 @@ impl WasiView for WorkerState {
     }
 }
 
+/// The arguments of a call.
+pub(crate) enum CallArgs {
+    /// Already decoded (the parameters cannot contain resource handles).
+    Vals(Vec<Val>),
+    /// `wit-value`s with resource handles: checked when the call was made, decoded against the
+    /// worker's handle table when it runs.
+    Deferred(Vec<WitValue>),
+}
+
 struct Running {
     store: Store<WorkerState>,
     instance: Instance,
+    /// The resource types the instance exports, with their names.
+    resource_names: ResourceNames,
+}
+
+/// A worker's instance, if it has one, and the resources handed out to other workers.
+#[derive(Default)]
+struct Slot {
+    running: Option<Running>,
+    handles: HandleTable,
+}
+
+impl Slot {
+    /// Drops the instance (and with it every resource in the handle table).
+    fn evict(&mut self) {
+        self.running = None;
+        self.handles.clear();
+    }
 }
 
 /// A worker and its (lazily created) instance.
@@ -44,7 +77,7 @@ pub(crate) struct Worker {
     pub(crate) key: WorkerKey,
     pub(crate) component: Arc<LoadedComponent>,
     pub(crate) env: Env,
-    running: Mutex<Option<Running>>,
+    slot: Mutex<Slot>,
 }
 
 impl Worker {
@@ -60,7 +93,7 @@ impl Worker {
             key,
             component,
             env,
-            running: Mutex::new(None),
+            slot: Mutex::default(),
         }
     }
 
@@ -71,6 +104,7 @@ impl Worker {
             wasi: wasi.build(),
             table: ResourceTable::new(),
             host: Arc::downgrade(host),
+            id: self.id.clone(),
             env: self.env.clone(),
         };
         let mut store = Store::new(host.engine(), state);
@@ -81,51 +115,281 @@ impl Worker {
                 anyhow::Error::from(err)
             ))
         })?;
-        Ok(Running { store, instance })
+        let resource_names = self
+            .component
+            .resources
+            .iter()
+            .filter_map(|(index, name)| {
+                let ty = instance.get_resource(&mut store, index)?;
+                Some((ty, name.clone()))
+            })
+            .collect();
+        Ok(Running {
+            store,
+            instance,
+            resource_names: ResourceNames::new(resource_names),
+        })
     }
 
-    /// Calls `function` on this worker's instance, creating the instance if needed.
+    /// Runs `body` on this worker's instance (created if needed) and handle table.
     ///
-    /// The caller must hold the worker's [`crate::scheduler::WorkerLock`]. If the call fails
-    /// (a trap, or an error from a host function) the instance is dropped: wasmtime refuses to
-    /// enter an instance again after a trap, so the next call starts a fresh one.
+    /// The caller must hold the worker's [`crate::scheduler::WorkerLock`]. If `body` reports a
+    /// failure of the instance (`Err(Failed)`: a trap, or an error from a host function) the
+    /// instance and its handle table are dropped: wasmtime refuses to enter an instance again
+    /// after a trap, so the next call starts a fresh one.
+    fn with_instance<R>(
+        &self,
+        host: &Arc<HostInner>,
+        body: impl FnOnce(&mut Running, &mut HandleTable) -> Result<R, Failure>,
+    ) -> Result<R, CallError> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.running.is_none() {
+            slot.running = Some(self.instantiate(host)?);
+        }
+        let Slot { running, handles } = &mut *slot;
+        let Some(running) = running.as_mut() else {
+            return Err(CallError::Internal(format!(
+                "worker {} has no instance",
+                self.id
+            )));
+        };
+        match body(running, handles) {
+            Ok(result) => Ok(result),
+            Err(Failure::Rejected(err)) => Err(err),
+            Err(Failure::Failed(err)) => {
+                slot.evict();
+                Err(err)
+            }
+        }
+    }
+
+    /// Calls `function` with already decoded `args` and returns its results.
+    ///
+    /// Only for functions without resource handles (the caller checks).
     pub(crate) fn call_locked(
         &self,
         host: &Arc<HostInner>,
         function: &ExportedFunction,
         args: &[Val],
     ) -> Result<Vec<Val>, CallError> {
-        let mut slot = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        if slot.is_none() {
-            *slot = Some(self.instantiate(host)?);
+        self.with_instance(host, |running, _| {
+            let func = export(running, function)?;
+            self.call_func(&mut running.store, func, function, args)
+        })
+    }
+
+    /// Runs an RPC call of `function`: decodes deferred arguments against the handle table, calls
+    /// the export (or drops a resource) and encodes the results as one tuple `wit-value`,
+    /// registering returned resources.
+    pub(crate) fn invoke_locked(
+        &self,
+        host: &Arc<HostInner>,
+        function: &ExportedFunction,
+        args: &CallArgs,
+    ) -> Result<WitValue, CallError> {
+        self.with_instance(host, |running, handles| {
+            let FunctionKind::ResourceDrop(resource) = &function.kind else {
+                return self.invoke_export(running, handles, function, args);
+            };
+            self.drop_resource(running, handles, function, *resource, args)
+        })
+    }
+
+    fn invoke_export(
+        &self,
+        running: &mut Running,
+        handles: &mut HandleTable,
+        function: &ExportedFunction,
+        args: &CallArgs,
+    ) -> Result<WitValue, Failure> {
+        let func = export(running, function)?;
+        let Running {
+            store,
+            resource_names,
+            ..
+        } = running;
+        let mut context = WorkerHandles::new(handles, &self.uri, resource_names);
+        let decoded;
+        let vals = match args {
+            CallArgs::Vals(vals) => vals.as_slice(),
+            CallArgs::Deferred(params) => {
+                decoded = decode_params(store, func, function, params, &mut context)?;
+                context.commit();
+                decoded.as_slice()
+            }
+        };
+        let results = self.call_func(store, func, function, vals)?;
+        let encoded = if function.results_have_handles {
+            results_to_wit_value_in(&results, &function.results, &mut context)
+        } else {
+            results_to_wit_value_in(&results, &function.results, &mut NoHandles)
+        };
+        encoded.map_err(|err| {
+            rejected(format!(
+                "Failed to encode the results of {}: {err}",
+                function.name
+            ))
+        })
+    }
+
+    fn call_func(
+        &self,
+        store: &mut Store<WorkerState>,
+        func: Func,
+        function: &ExportedFunction,
+        args: &[Val],
+    ) -> Result<Vec<Val>, Failure> {
+        let mut results = vec![Val::Bool(false); function.results.len()];
+        match func.call(store, args, &mut results) {
+            Ok(()) => Ok(results),
+            Err(err) => Err(self.failed(function, err)),
         }
-        let Some(running) = slot.as_mut() else {
-            return Err(CallError::Internal(format!(
-                "worker {} has no instance",
-                self.id
+    }
+
+    fn failed(&self, function: &ExportedFunction, err: wasmtime::Error) -> Failure {
+        Failure::Failed(CallError::Internal(format!(
+            "Runtime error: {} failed in worker {}: {:#}",
+            function.name,
+            self.id,
+            anyhow::Error::from(err)
+        )))
+    }
+
+    /// `{R.drop}`: drops the resource behind the handle and forgets it; an unknown id is fine (a
+    /// double drop is harmless), as in Golem.
+    fn drop_resource(
+        &self,
+        running: &mut Running,
+        handles: &mut HandleTable,
+        function: &ExportedFunction,
+        resource: ComponentExportIndex,
+        args: &CallArgs,
+    ) -> Result<WitValue, Failure> {
+        let unit = || WitValue {
+            nodes: vec![WitNode::TupleValue(Vec::new())],
+        };
+        let handle = match args {
+            CallArgs::Deferred(params) => match params.as_slice() {
+                [param] => match param.nodes.first() {
+                    Some(WitNode::Handle((uri, id))) => Some((&uri.value, *id)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            CallArgs::Vals(_) => None,
+        };
+        let Some((uri, id)) = handle else {
+            return Err(rejected(format!(
+                "Invalid request: {} expects one handle parameter",
+                function.name
             )));
         };
-        let func = running
+        if uri.as_str() != &*self.uri {
+            return Err(rejected(format!(
+                "Invalid request: parameter 0 of {}: {DIFFERENT_WORKER}",
+                function.name
+            )));
+        }
+        let Some(found) = handles.get(id) else {
+            return Ok(unit());
+        };
+        let expected = running
             .instance
-            .get_func(&mut running.store, function.index)
+            .get_resource(&mut running.store, resource)
             .ok_or_else(|| {
-                CallError::Internal(format!(
-                    "Invalid request: could not load function {}",
+                rejected(format!(
+                    "Invalid request: could not load the resource type of {}",
                     function.name
                 ))
             })?;
-        let mut results = vec![Val::Bool(false); function.results.len()];
-        match func.call(&mut running.store, args, &mut results) {
-            Ok(()) => Ok(results),
-            Err(err) => {
-                *slot = None;
-                Err(CallError::Internal(format!(
-                    "Runtime error: {} failed in worker {}: {:#}",
-                    function.name,
-                    self.id,
-                    anyhow::Error::from(err)
-                )))
-            }
+        if found.ty() != expected {
+            return Err(rejected(format!(
+                "Invalid request: parameter 0 of {}: handle {id} is a {}, expected a {}",
+                function.name,
+                running.resource_names.name(&found.ty()),
+                running.resource_names.name(&expected)
+            )));
         }
+        handles.remove(id);
+        found
+            .resource_drop(&mut running.store)
+            .map_err(|err| self.failed(function, err))?;
+        Ok(unit())
     }
+}
+
+/// How a call on an instance went wrong.
+enum Failure {
+    /// Refused before the instance ran: the instance is fine.
+    Rejected(CallError),
+    /// The instance failed (trap, host error): it must be dropped.
+    Failed(CallError),
+}
+
+fn rejected(message: String) -> Failure {
+    Failure::Rejected(CallError::Internal(message))
+}
+
+/// The export `function` of the instance.
+fn export(running: &mut Running, function: &ExportedFunction) -> Result<Func, Failure> {
+    let FunctionKind::Export(index) = &function.kind else {
+        return Err(rejected(format!(
+            "Invalid request: {} is not an exported function",
+            function.name
+        )));
+    };
+    running
+        .instance
+        .get_func(&mut running.store, index)
+        .ok_or_else(|| {
+            rejected(format!(
+                "Invalid request: could not load function {}",
+                function.name
+            ))
+        })
+}
+
+/// Decodes parameters with handles, against the instance's own (instantiated) types: resource
+/// types are only comparable with the handles' types once instantiated.
+fn decode_params(
+    store: &Store<WorkerState>,
+    func: Func,
+    function: &ExportedFunction,
+    params: &[WitValue],
+    handles: &mut impl HandleContext,
+) -> Result<Vec<Val>, Failure> {
+    let types: Vec<Type> = func.ty(store).params().map(|(_, ty)| ty).collect();
+    if params.len() != types.len() || params.len() != function.params.len() {
+        return Err(rejected(format!(
+            "Invalid request: {} expects {} parameters, got {}",
+            function.name,
+            types.len(),
+            params.len()
+        )));
+    }
+    params
+        .iter()
+        .zip(&types)
+        .zip(&function.params)
+        .enumerate()
+        .map(|(i, ((param, ty), (name, _)))| {
+            wit_value_to_val_in(param, ty, handles)
+                .map_err(|err| rejected(param_error(i, name, ty, function, &err)))
+        })
+        .collect()
+}
+
+/// The text of a `remote-internal-error` for a parameter that does not decode.
+pub(crate) fn param_error(
+    index: usize,
+    name: &str,
+    ty: &Type,
+    function: &ExportedFunction,
+    err: &ValueError,
+) -> String {
+    format!(
+        "Invalid request: parameter {index} ({name}: {}) of {}: {err}",
+        type_name(ty),
+        function.name
+    )
 }

@@ -107,7 +107,7 @@ fn call_errors_are_reported() {
 fn metadata() {
     let id = host().component_id("counter").unwrap();
     assert_eq!(id, uri::component_id("counter"));
-    assert_eq!(host().component_names(), ["counter", "trap"]);
+    assert_eq!(host().component_names(), ["counter", "resources", "trap"]);
     assert_eq!(
         host().worker_uri("counter", "a b").unwrap(),
         format!("urn:worker:{id}/a+b")

@@ -332,3 +332,30 @@ fn workers_created_by_rpc_inherit_the_callers_env() {
     );
     assert_eq!(env("child", "MARK"), r#"some("first")"#);
 }
+
+#[test]
+fn get_self_uri_returns_the_function_urn() {
+    let worker = unique("self uri");
+    let function = "test:trap/api.{ok}";
+    let result = host()
+        .call_wave(
+            "trap",
+            &worker,
+            "test:trap/api.{self-uri}",
+            &[format!("{function:?}")],
+        )
+        .unwrap()
+        .concat();
+    let worker_uri = host().worker_uri("trap", &worker).unwrap();
+    assert!(worker_uri.contains("/self+uri-"), "{worker_uri}");
+    let expected = format!("{worker_uri}/test%3Atrap%2Fapi.%7Bok%7D");
+    assert_eq!(result, format!("{expected:?}"));
+    // As on Golem 1.0, a function URN is not an RPC target.
+    let err = host()
+        .invoke_and_await(&expected, function, vec![])
+        .unwrap_err();
+    assert!(
+        matches!(&err, golem_rpc_host::RpcError::ProtocolError(m) if m.contains("Invalid URI")),
+        "{err:?}"
+    );
+}

@@ -229,15 +229,26 @@ fn unknown_function_is_remote_internal_error() {
 }
 
 #[test]
-fn resource_function_names_are_not_supported_yet() {
+fn resource_functions_the_target_does_not_export() {
+    // `demo:counter/api` exports no resources: every resource form is an unknown function,
+    // named by its export name.
     let uri = fresh_uri("counter");
-    for name in [
-        "demo:counter/api.{counter.new}",
-        "demo:counter/api.{counter.inc}",
-        "demo:counter/api.{counter.drop}",
+    for (name, export) in [
+        ("demo:counter/api.{counter.new}", "[constructor]counter"),
+        ("demo:counter/api.{counter.inc}", "[method]counter.inc"),
+        (
+            "demo:counter/api.{[static]counter.make}",
+            "[static]counter.make",
+        ),
+        ("demo:counter/api.{counter.drop}", "[drop]counter"),
     ] {
         let message = internal_error(call(&uri, name, vec![]));
-        assert!(message.contains("resource functions"), "{message}");
+        assert_eq!(
+            message,
+            format!(
+                "Invalid request: could not load function {export} for interface demo:counter/api"
+            )
+        );
     }
 }
 

@@ -12,22 +12,26 @@ use golem_rpc_host::{Host, WitNode, WitValue, build};
 pub struct Components {
     pub counter: PathBuf,
     pub trap: PathBuf,
+    pub resources: PathBuf,
 }
 
-/// Builds `counter-target` and `trap-target` (release, wasm32-wasip2) once per process.
+/// Builds `counter-target`, `trap-target` and `resource-target` (release, wasm32-wasip2) once
+/// per process.
 pub fn components() -> &'static Components {
     static COMPONENTS: OnceLock<Components> = OnceLock::new();
     COMPONENTS.get_or_init(|| {
-        let artifacts = build::build_components(&["counter-target", "trap-target"], true)
-            .expect("building the test components");
+        let artifacts =
+            build::build_components(&["counter-target", "trap-target", "resource-target"], true)
+                .expect("building the test components");
         Components {
             counter: artifacts["counter-target"].clone(),
             trap: artifacts["trap-target"].clone(),
+            resources: artifacts["resource-target"].clone(),
         }
     })
 }
 
-/// A new host with `counter` and `trap` loaded.
+/// A new host with `counter`, `trap` and `resources` loaded.
 pub fn new_host() -> Host {
     let components = components();
     let host = Host::new().expect("creating a host");
@@ -35,6 +39,8 @@ pub fn new_host() -> Host {
         .expect("loading counter");
     host.add_component_file("trap", &components.trap)
         .expect("loading trap");
+    host.add_component_file("resources", &components.resources)
+        .expect("loading resources");
     host
 }
 

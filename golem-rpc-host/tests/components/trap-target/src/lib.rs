@@ -103,6 +103,10 @@ impl ApiGuest for Component {
     fn env(name: String) -> Option<String> {
         std::env::var(&name).ok()
     }
+
+    fn self_uri(function_name: String) -> String {
+        golem::api::host::get_self_uri(&function_name).value
+    }
 }
 
 export!(Component);
