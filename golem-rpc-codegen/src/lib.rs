@@ -7,6 +7,7 @@
 
 mod client;
 mod names;
+mod select;
 mod types;
 
 use std::fmt;
@@ -16,18 +17,29 @@ use quote::quote;
 use wit_parser::{Resolve, Span, WorldId};
 
 pub use names::{camel, shouty, snake};
+pub use select::{check_only, select_world};
 
 /// How to generate the clients.
 #[derive(Clone)]
 pub struct Opts {
     /// Path of the runtime crate in generated code, `::golem_rpc` unless the caller re-exports it.
     pub runtime_path: syn::Path,
+    /// More derives for every generated record, variant and enum (e.g. `serde::Serialize`).
+    pub additional_derives: Vec<syn::Path>,
+    /// Generate only these exports: interface names (`api`), interface ids (`demo:counter/api`),
+    /// functions (`api.get`), or world-level functions (`version`). `None` generates everything.
+    pub only: Option<Vec<String>>,
+    /// The name of the generated module instead of the target package's name.
+    pub module: Option<String>,
 }
 
 impl Default for Opts {
     fn default() -> Self {
         Self {
             runtime_path: syn::parse_quote!(::golem_rpc),
+            additional_derives: Vec::new(),
+            only: None,
+            module: None,
         }
     }
 }

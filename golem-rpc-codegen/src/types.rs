@@ -33,6 +33,8 @@ pub struct Types<'a> {
     pub rt: TokenStream,
     /// The generated module of every type owner that has one, as a path from the root module.
     pub modules: HashMap<TypeOwner, Vec<Ident>>,
+    /// Derives added to every generated record, variant and enum (the `additional_derives` option).
+    pub derives: Vec<syn::Path>,
 }
 
 impl Types<'_> {
@@ -312,12 +314,13 @@ impl Types<'_> {
         }
         let copy = (!record.fields.iter().any(|f| self.borrows(&f.ty)))
             .then(|| quote!(::core::marker::Copy,));
+        let extra = self.extra_derives(&["Debug", "Clone", "Copy", "PartialEq"]);
         let count = record.fields.len();
         let positions = 0..count;
         let expected = format!("record `{wit_name}`");
         Ok(quote! {
             #docs
-            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq #extra)]
             pub struct #name {
                 #(#fields,)*
             }
@@ -396,12 +399,13 @@ impl Types<'_> {
             .filter_map(|c| c.ty.as_ref())
             .any(|t| self.borrows(t)))
         .then(|| quote!(::core::marker::Copy,));
+        let extra = self.extra_derives(&["Debug", "Clone", "Copy", "PartialEq"]);
         let count =
             u32::try_from(variant.cases.len()).expect("WIT variants have fewer than 2^32 cases");
         let expected = format!("variant `{wit_name}`");
         Ok(quote! {
             #docs
-            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq #extra)]
             pub enum #name {
                 #(#cases,)*
             }
@@ -450,12 +454,22 @@ impl Types<'_> {
             .map(|p| u32::try_from(p).expect("WIT enums have fewer than 2^32 cases"))
             .collect();
         let count = positions.len() as u32;
+        let extra = self.extra_derives(&[
+            "Debug",
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "PartialOrd",
+            "Ord",
+            "Hash",
+        ]);
         let expected = format!("enum `{wit_name}`");
         quote! {
             #docs
             #[derive(
                 ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
-                ::core::cmp::Eq, ::core::cmp::PartialOrd, ::core::cmp::Ord, ::core::hash::Hash,
+                ::core::cmp::Eq, ::core::cmp::PartialOrd, ::core::cmp::Ord, ::core::hash::Hash #extra
             )]
             pub enum #name {
                 #(#case_docs #cases,)*
@@ -481,6 +495,16 @@ impl Types<'_> {
                 }
             }
         }
+    }
+
+    /// `, A, B` for the additional derives not already among `base` (compared by last segment).
+    fn extra_derives(&self, base: &[&str]) -> TokenStream {
+        let extra = self.derives.iter().filter(|path| {
+            path.segments
+                .last()
+                .is_none_or(|last| !base.contains(&last.ident.to_string().as_str()))
+        });
+        quote!(#(, #extra)*)
     }
 
     /// Every named type reachable from `ty`, in the order they are first met.

@@ -1,36 +1,84 @@
 //! The calls generated clients make: encode parameters, invoke, decode the reply.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
 use crate::codec::{DecodeError, ValueReader, WitDecode};
-use crate::{Error, FutureInvokeResult, Pollable, WasmRpc, WitNode, WitValue};
+use crate::{Error, FutureInvokeResult, Pollable, RpcError, Uri, WasmRpc, WitNode, WitValue};
+
+/// The worker a client talks to: its `wasm-rpc` connection and its URI.
+pub struct Target {
+    rpc: WasmRpc,
+    uri: Uri,
+    /// Whether `uri` is the calling worker itself; looked up on the first blocking call.
+    is_self: Cell<Option<bool>>,
+}
+
+impl Target {
+    /// Connects to the worker at `location` after checking (and normalising) the URI.
+    pub fn new(location: &Uri) -> Result<Self, Error> {
+        let uri = Uri::parse(&location.value).map_err(Error::InvalidUri)?;
+        Ok(Self {
+            rpc: WasmRpc::new(&uri),
+            uri,
+            is_self: Cell::new(None),
+        })
+    }
+
+    /// Like [`Target::new`], but panics on an invalid URI, as Golem's host traps on one.
+    #[track_caller]
+    pub fn connect(location: &Uri) -> Self {
+        Self::new(location).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The worker's URI, normalised.
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
+
+    /// A blocking call to the calling worker itself would wait for itself forever on Golem.
+    fn check_not_self(&self, function: &'static str) -> Result<(), Error> {
+        let is_self = match self.is_self.get() {
+            Some(is_self) => is_self,
+            None => {
+                let is_self = crate::self_uri::is_self(&self.uri);
+                self.is_self.set(Some(is_self));
+                is_self
+            }
+        };
+        if is_self {
+            return Err(Error::SelfCall { function });
+        }
+        Ok(())
+    }
+}
 
 /// Calls `function` on the target and waits for its result (`invoke-and-await`).
 pub fn invoke_and_await<T: WitDecode>(
-    rpc: &WasmRpc,
+    target: &Target,
     function: &'static str,
     params: &[WitValue],
 ) -> Result<T, Error> {
-    let reply = rpc.invoke_and_await(function, params)?;
+    target.check_not_self(function)?;
+    let reply = target.rpc.invoke_and_await(function, params)?;
     decode_results(&reply).map_err(|error| Error::Decode { function, error })
 }
 
 /// Calls `function` on the target without waiting for it to run (`invoke`).
-pub fn invoke(rpc: &WasmRpc, function: &'static str, params: &[WitValue]) -> Result<(), Error> {
-    rpc.invoke(function, params).map_err(Error::from)
+pub fn invoke(target: &Target, function: &'static str, params: &[WitValue]) -> Result<(), Error> {
+    target.rpc.invoke(function, params).map_err(Error::from)
 }
 
 /// Starts `function` on the target and returns a handle to its pending result.
 pub fn async_invoke_and_await<T: WitDecode>(
-    rpc: &WasmRpc,
+    target: &Target,
     function: &'static str,
     params: &[WitValue],
 ) -> FutureResult<T> {
     FutureResult {
-        inner: rpc.async_invoke_and_await(function, params),
+        inner: target.rpc.async_invoke_and_await(function, params),
         function,
-        taken: Cell::new(false),
+        state: RefCell::new(State::Pending),
         _result: PhantomData,
     }
 }
@@ -63,12 +111,21 @@ pub fn fail(call: &str, function: &str, error: &Error) -> ! {
     panic!("Failed to {call} remote {function}: {error}")
 }
 
+enum State {
+    Pending,
+    Arrived(Result<WitValue, RpcError>),
+    Taken,
+}
+
 /// The pending result of a non-blocking call; generated code names it `Future{F}Result`.
+///
+/// Wait for it with [`FutureResult::subscribe`] and `golem_rpc::poll`, with
+/// [`join_all`](crate::join_all) and friends, or `.await` it inside [`block_on`](crate::block_on).
 #[must_use = "the remote call runs anyway, but its result is lost if the future is dropped"]
 pub struct FutureResult<T> {
     inner: FutureInvokeResult,
     function: &'static str,
-    taken: Cell<bool>,
+    state: RefCell<State>,
     _result: PhantomData<fn() -> T>,
 }
 
@@ -91,23 +148,55 @@ impl<T: WitDecode> FutureResult<T> {
     ///
     /// It is `Some` once; later calls return [`Error::AlreadyTaken`].
     pub fn try_get(&self) -> Option<Result<T, Error>> {
-        if self.taken.get() {
-            return Some(Err(Error::AlreadyTaken {
-                function: self.function,
-            }));
+        if !self.arrived() {
+            return None;
         }
-        let reply = self.inner.get()?;
-        self.taken.set(true);
-        Some(reply.map_err(Error::from).and_then(|reply| {
-            decode_results(&reply).map_err(|error| Error::Decode {
-                function: self.function,
-                error,
-            })
-        }))
+        let function = self.function;
+        match self.state.replace(State::Taken) {
+            State::Arrived(reply) => Some(reply.map_err(Error::from).and_then(|reply| {
+                decode_results(&reply).map_err(|error| Error::Decode { function, error })
+            })),
+            State::Taken | State::Pending => Some(Err(Error::AlreadyTaken { function })),
+        }
     }
 
     /// The function this future belongs to, as sent on the wire (`ns:pkg/iface.{f}`).
     pub fn function_name(&self) -> &'static str {
         self.function
+    }
+}
+
+impl<T> FutureResult<T> {
+    /// Whether the reply is here (or was taken); asks the host once it is not known yet.
+    fn arrived(&self) -> bool {
+        let mut state = self.state.borrow_mut();
+        if let State::Pending = *state {
+            match self.inner.get() {
+                Some(reply) => *state = State::Arrived(reply),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// What `join_all` and the other helpers need of a pending call, whatever its result type.
+///
+/// Every generated `Future{F}Result` implements it, so futures of different result types
+/// can be waited for together: `golem_rpc::join_all(&[&f1, &f2])`.
+pub trait RpcFuture {
+    /// A pollable that becomes ready when the result is available.
+    fn pollable(&self) -> Pollable;
+    /// Whether the result has arrived (it may already have been taken).
+    fn is_ready(&self) -> bool;
+}
+
+impl<T> RpcFuture for FutureResult<T> {
+    fn pollable(&self) -> Pollable {
+        self.inner.subscribe()
+    }
+
+    fn is_ready(&self) -> bool {
+        self.arrived()
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::RpcError;
 use crate::codec::DecodeError;
+use crate::uri::UriError;
 
 /// Why an RPC call did not produce a value.
 ///
@@ -26,6 +27,13 @@ pub enum Error {
         function: &'static str,
         /// What was wrong with the reply.
         error: DecodeError,
+    },
+    /// The worker URI given to a client is not a valid worker URI.
+    InvalidUri(UriError),
+    /// A blocking call to the calling worker itself, which would wait for itself forever.
+    SelfCall {
+        /// The function that was called, as sent on the wire.
+        function: &'static str,
     },
     /// The result of a future was already taken by an earlier `get`.
     AlreadyTaken {
@@ -62,6 +70,12 @@ impl fmt::Display for Error {
             Error::Decode { function, error } => {
                 write!(f, "malformed reply from remote {function}: {error}")
             }
+            Error::InvalidUri(error) => write!(f, "invalid worker URI: {error}"),
+            Error::SelfCall { function } => write!(
+                f,
+                "blocking call of remote {function} on the calling worker itself would never return; \
+                 use the non-blocking form or another worker"
+            ),
             Error::AlreadyTaken { function } => {
                 write!(f, "the result of remote {function} was already taken")
             }
@@ -73,6 +87,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { error, .. } => Some(error),
+            Error::InvalidUri(error) => Some(error),
             _ => None,
         }
     }

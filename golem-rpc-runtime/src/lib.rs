@@ -19,20 +19,29 @@
 //! with golem-rpc deploys to a Golem 1.0/1.1 cluster unchanged.
 
 mod bindings;
+pub mod build;
 mod call;
 mod codec;
 mod error;
+mod exec;
+mod join;
+mod self_uri;
+mod uri;
 
 pub use bindings::golem::rpc::types::{
     FutureInvokeResult, NodeIndex, RpcError, Uri, WasmRpc, WitNode, WitValue,
 };
 pub use bindings::wasi::io::poll::{Pollable, poll};
-pub use call::FutureResult;
+pub use call::{FutureResult, RpcFuture, Target};
 pub use codec::{
     DecodeError, PathSegment, SeqBuilder, ValueBuilder, ValueReader, WitDecode, WitEncode, decode,
     encode,
 };
 pub use error::Error;
+pub use exec::block_on;
+pub use join::{Elapsed, collect, join_all, join_all_with_timeout, map_concurrent, select};
+pub use self_uri::get_self_uri;
+pub use uri::{ComponentId, UriError};
 
 /// Generates typed RPC clients for the interfaces a target component exports.
 ///
@@ -52,7 +61,7 @@ pub use golem_rpc_macro::import;
 pub mod __private {
     pub use crate::call::{async_invoke_and_await, decode_results, fail, invoke, invoke_and_await};
     pub use crate::codec::{DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode, encode};
-    pub use crate::{Error, FutureResult, NodeIndex, Uri, WasmRpc, WitValue};
+    pub use crate::{Error, FutureResult, NodeIndex, Target, Uri, WitValue};
     pub use ::core::result::Result;
     pub use ::std::string::String;
     pub use ::std::vec::Vec;

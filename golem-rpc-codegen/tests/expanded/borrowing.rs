@@ -82,16 +82,27 @@ pub mod borrowing {
         pub type MaybeName = ::core::option::Option<::std::string::String>;
         /// Calls the functions of `test:borrowing/shapes` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Shapes {
-            rpc: ::golem_rpc::__private::WasmRpc,
+            target: ::golem_rpc::__private::Target,
         }
         impl Shapes {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
+            /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+            #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
                 Self {
-                    rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                    target: ::golem_rpc::__private::Target::connect(location),
                 }
+            }
+            /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+            /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+            pub fn try_new(
+                location: &::golem_rpc::__private::Uri,
+            ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+                ::golem_rpc::__private::Result::Ok(Self {
+                    target: ::golem_rpc::__private::Target::new(location)?,
+                })
             }
             /// Calls `test:borrowing/shapes.{lists}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -127,7 +138,7 @@ pub mod borrowing {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{lists}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -148,7 +159,7 @@ pub mod borrowing {
                 e: &[Point],
             ) -> FutureListsResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{lists}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -193,7 +204,7 @@ pub mod borrowing {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{options}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -214,7 +225,7 @@ pub mod borrowing {
                 e: ::core::option::Option<::core::option::Option<&str>>,
             ) -> FutureOptionsResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{options}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -259,7 +270,7 @@ pub mod borrowing {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{results}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -280,7 +291,7 @@ pub mod borrowing {
                 e: ::core::result::Result<&Point, &str>,
             ) -> FutureResultsResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{results}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -323,7 +334,7 @@ pub mod borrowing {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{tuples}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -342,7 +353,7 @@ pub mod borrowing {
                 d: (&str, &MyU32),
             ) -> FutureTuplesResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{tuples}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -373,7 +384,7 @@ pub mod borrowing {
                 b: &Named,
             ) -> ::golem_rpc::__private::Result<Named, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{records}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -384,7 +395,7 @@ pub mod borrowing {
             /// Starts `test:borrowing/shapes.{records}` without waiting; the returned future yields its result.
             pub fn records(&self, a: Point, b: &Named) -> FutureRecordsResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{records}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -421,7 +432,7 @@ pub mod borrowing {
                 d: &MaybeName,
             ) -> ::golem_rpc::__private::Result<Names, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{aliases}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -440,7 +451,7 @@ pub mod borrowing {
                 d: &MaybeName,
             ) -> FutureAliasesResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:borrowing/shapes.{aliases}",
                     &[
                         ::golem_rpc::__private::encode(&a),

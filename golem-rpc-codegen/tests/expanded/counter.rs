@@ -45,16 +45,27 @@ pub mod counter {
         }
         /// Calls the functions of `demo:counter/api` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Api {
-            rpc: ::golem_rpc::__private::WasmRpc,
+            target: ::golem_rpc::__private::Target,
         }
         impl Api {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
+            /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+            #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
                 Self {
-                    rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                    target: ::golem_rpc::__private::Target::connect(location),
                 }
+            }
+            /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+            /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+            pub fn try_new(
+                location: &::golem_rpc::__private::Uri,
+            ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+                ::golem_rpc::__private::Result::Ok(Self {
+                    target: ::golem_rpc::__private::Target::new(location)?,
+                })
             }
             /// Adds `value` to the counter.
             ///
@@ -80,7 +91,7 @@ pub mod counter {
                 value: u64,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{add}",
                     &[::golem_rpc::__private::encode(&value)],
                 )
@@ -107,7 +118,7 @@ pub mod counter {
                 value: u64,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{add}",
                     &[::golem_rpc::__private::encode(&value)],
                 )
@@ -135,7 +146,7 @@ pub mod counter {
                 &self,
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{get}",
                     &[],
                 )
@@ -145,7 +156,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{get}` without waiting; the returned future yields its result.
             pub fn get(&self) -> FutureGetResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{get}",
                     &[],
                 )
@@ -174,7 +185,7 @@ pub mod counter {
                 values: &[u64],
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{add-all}",
                     &[::golem_rpc::__private::encode(&values)],
                 )
@@ -184,7 +195,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{add-all}` without waiting; the returned future yields its result.
             pub fn add_all(&self, values: &[u64]) -> FutureAddAllResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{add-all}",
                     &[::golem_rpc::__private::encode(&values)],
                 )
@@ -219,7 +230,7 @@ pub mod counter {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{try-sub}",
                     &[::golem_rpc::__private::encode(&value)],
                 )
@@ -229,7 +240,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{try-sub}` without waiting; the returned future yields its result.
             pub fn try_sub(&self, value: u64) -> FutureTrySubResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{try-sub}",
                     &[::golem_rpc::__private::encode(&value)],
                 )
@@ -266,7 +277,7 @@ pub mod counter {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{tag}",
                     &[
                         ::golem_rpc::__private::encode(&name),
@@ -283,7 +294,7 @@ pub mod counter {
                 suffix: ::core::option::Option<&str>,
             ) -> FutureTagResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{tag}",
                     &[
                         ::golem_rpc::__private::encode(&name),
@@ -321,7 +332,7 @@ pub mod counter {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{min-max}",
                     &[::golem_rpc::__private::encode(&values)],
                 )
@@ -331,7 +342,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{min-max}` without waiting; the returned future yields its result.
             pub fn min_max(&self, values: &[i32]) -> FutureMinMaxResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{min-max}",
                     &[::golem_rpc::__private::encode(&values)],
                 )
@@ -359,7 +370,7 @@ pub mod counter {
                 &self,
             ) -> ::golem_rpc::__private::Result<Stats, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{get-stats}",
                     &[],
                 )
@@ -369,7 +380,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{get-stats}` without waiting; the returned future yields its result.
             pub fn get_stats(&self) -> FutureGetStatsResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{get-stats}",
                     &[],
                 )
@@ -398,7 +409,7 @@ pub mod counter {
                 snapshot: &Stats,
             ) -> ::golem_rpc::__private::Result<bool, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{restore}",
                     &[::golem_rpc::__private::encode(&snapshot)],
                 )
@@ -408,7 +419,7 @@ pub mod counter {
             /// Starts `demo:counter/api.{restore}` without waiting; the returned future yields its result.
             pub fn restore(&self, snapshot: &Stats) -> FutureRestoreResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "demo:counter/api.{restore}",
                     &[::golem_rpc::__private::encode(&snapshot)],
                 )

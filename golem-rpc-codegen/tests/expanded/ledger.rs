@@ -3,16 +3,27 @@
 pub mod ledger {
     /// Calls the functions of world `ledger` on a remote worker through Golem's `golem:rpc` host interface.
     pub struct Ledger {
-        rpc: ::golem_rpc::__private::WasmRpc,
+        target: ::golem_rpc::__private::Target,
     }
     impl Ledger {
         /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
         ///
         /// No call is made until a method is called; the worker is created on first use.
+        /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+        #[track_caller]
         pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
             Self {
-                rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                target: ::golem_rpc::__private::Target::connect(location),
             }
+        }
+        /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+        /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+        pub fn try_new(
+            location: &::golem_rpc::__private::Uri,
+        ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+            ::golem_rpc::__private::Result::Ok(Self {
+                target: ::golem_rpc::__private::Target::new(location)?,
+            })
         }
         /// A world-level function: sent with its bare name.
         ///
@@ -35,13 +46,13 @@ pub mod ledger {
             ::std::string::String,
             ::golem_rpc::__private::Error,
         > {
-            ::golem_rpc::__private::invoke_and_await(&self.rpc, "version", &[])
+            ::golem_rpc::__private::invoke_and_await(&self.target, "version", &[])
         }
         /// A world-level function: sent with its bare name.
         ///
         /// Starts `version` without waiting; the returned future yields its result.
         pub fn version(&self) -> FutureVersionResult {
-            ::golem_rpc::__private::async_invoke_and_await(&self.rpc, "version", &[])
+            ::golem_rpc::__private::async_invoke_and_await(&self.target, "version", &[])
         }
     }
     /// The pending result of `version`: `subscribe()` to wait, `get()`/`try_get()` to take it.
@@ -58,16 +69,27 @@ pub mod ledger {
         pub type Currency = super::test::money::amounts::Currency;
         /// Calls the functions of `test:ledger/books` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Books {
-            rpc: ::golem_rpc::__private::WasmRpc,
+            target: ::golem_rpc::__private::Target,
         }
         impl Books {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
+            /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+            #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
                 Self {
-                    rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                    target: ::golem_rpc::__private::Target::connect(location),
                 }
+            }
+            /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+            /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+            pub fn try_new(
+                location: &::golem_rpc::__private::Uri,
+            ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+                ::golem_rpc::__private::Result::Ok(Self {
+                    target: ::golem_rpc::__private::Target::new(location)?,
+                })
             }
             /// Calls `test:ledger/books.{add}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -89,7 +111,7 @@ pub mod ledger {
                 e: &Entry,
             ) -> ::golem_rpc::__private::Result<u32, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:ledger/books.{add}",
                     &[::golem_rpc::__private::encode(&e)],
                 )
@@ -97,7 +119,7 @@ pub mod ledger {
             /// Starts `test:ledger/books.{add}` without waiting; the returned future yields its result.
             pub fn add(&self, e: &Entry) -> FutureAddResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:ledger/books.{add}",
                     &[::golem_rpc::__private::encode(&e)],
                 )
@@ -122,7 +144,7 @@ pub mod ledger {
                 c: &str,
             ) -> ::golem_rpc::__private::Result<Money, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:ledger/books.{total}",
                     &[::golem_rpc::__private::encode(&c)],
                 )
@@ -130,7 +152,7 @@ pub mod ledger {
             /// Starts `test:ledger/books.{total}` without waiting; the returned future yields its result.
             pub fn total(&self, c: &str) -> FutureTotalResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:ledger/books.{total}",
                     &[::golem_rpc::__private::encode(&c)],
                 )

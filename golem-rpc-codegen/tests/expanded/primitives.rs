@@ -5,16 +5,27 @@ pub mod primitives {
     pub mod echo {
         /// Calls the functions of `test:primitives/echo@1.2.0` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Echo {
-            rpc: ::golem_rpc::__private::WasmRpc,
+            target: ::golem_rpc::__private::Target,
         }
         impl Echo {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
+            /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+            #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
                 Self {
-                    rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                    target: ::golem_rpc::__private::Target::connect(location),
                 }
+            }
+            /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+            /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+            pub fn try_new(
+                location: &::golem_rpc::__private::Uri,
+            ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+                ::golem_rpc::__private::Result::Ok(Self {
+                    target: ::golem_rpc::__private::Target::new(location)?,
+                })
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-bool}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -36,7 +47,7 @@ pub mod primitives {
                 x: bool,
             ) -> ::golem_rpc::__private::Result<bool, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-bool}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -44,7 +55,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-bool}` without waiting; the returned future yields its result.
             pub fn echo_bool(&self, x: bool) -> FutureEchoBoolResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-bool}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -69,7 +80,7 @@ pub mod primitives {
                 x: u8,
             ) -> ::golem_rpc::__private::Result<u8, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u8}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -77,7 +88,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-u8}` without waiting; the returned future yields its result.
             pub fn echo_u8(&self, x: u8) -> FutureEchoU8Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u8}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -102,7 +113,7 @@ pub mod primitives {
                 x: u16,
             ) -> ::golem_rpc::__private::Result<u16, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u16}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -110,7 +121,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-u16}` without waiting; the returned future yields its result.
             pub fn echo_u16(&self, x: u16) -> FutureEchoU16Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u16}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -135,7 +146,7 @@ pub mod primitives {
                 x: u32,
             ) -> ::golem_rpc::__private::Result<u32, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -143,7 +154,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-u32}` without waiting; the returned future yields its result.
             pub fn echo_u32(&self, x: u32) -> FutureEchoU32Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -168,7 +179,7 @@ pub mod primitives {
                 x: u64,
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -176,7 +187,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-u64}` without waiting; the returned future yields its result.
             pub fn echo_u64(&self, x: u64) -> FutureEchoU64Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-u64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -201,7 +212,7 @@ pub mod primitives {
                 x: i8,
             ) -> ::golem_rpc::__private::Result<i8, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s8}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -209,7 +220,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-s8}` without waiting; the returned future yields its result.
             pub fn echo_s8(&self, x: i8) -> FutureEchoS8Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s8}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -234,7 +245,7 @@ pub mod primitives {
                 x: i16,
             ) -> ::golem_rpc::__private::Result<i16, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s16}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -242,7 +253,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-s16}` without waiting; the returned future yields its result.
             pub fn echo_s16(&self, x: i16) -> FutureEchoS16Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s16}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -267,7 +278,7 @@ pub mod primitives {
                 x: i32,
             ) -> ::golem_rpc::__private::Result<i32, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -275,7 +286,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-s32}` without waiting; the returned future yields its result.
             pub fn echo_s32(&self, x: i32) -> FutureEchoS32Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -300,7 +311,7 @@ pub mod primitives {
                 x: i64,
             ) -> ::golem_rpc::__private::Result<i64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -308,7 +319,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-s64}` without waiting; the returned future yields its result.
             pub fn echo_s64(&self, x: i64) -> FutureEchoS64Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-s64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -333,7 +344,7 @@ pub mod primitives {
                 x: f32,
             ) -> ::golem_rpc::__private::Result<f32, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-f32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -341,7 +352,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-f32}` without waiting; the returned future yields its result.
             pub fn echo_f32(&self, x: f32) -> FutureEchoF32Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-f32}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -366,7 +377,7 @@ pub mod primitives {
                 x: f64,
             ) -> ::golem_rpc::__private::Result<f64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-f64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -374,7 +385,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-f64}` without waiting; the returned future yields its result.
             pub fn echo_f64(&self, x: f64) -> FutureEchoF64Result {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-f64}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -399,7 +410,7 @@ pub mod primitives {
                 x: char,
             ) -> ::golem_rpc::__private::Result<char, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-char}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -407,7 +418,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-char}` without waiting; the returned future yields its result.
             pub fn echo_char(&self, x: char) -> FutureEchoCharResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-char}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -435,7 +446,7 @@ pub mod primitives {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-string}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -443,7 +454,7 @@ pub mod primitives {
             /// Starts `test:primitives/echo@1.2.0.{echo-string}` without waiting; the returned future yields its result.
             pub fn echo_string(&self, x: &str) -> FutureEchoStringResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{echo-string}",
                     &[::golem_rpc::__private::encode(&x)],
                 )
@@ -482,7 +493,7 @@ pub mod primitives {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{many}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -503,7 +514,7 @@ pub mod primitives {
                 type_: char,
             ) -> FutureManyResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{many}",
                     &[
                         ::golem_rpc::__private::encode(&a),
@@ -533,7 +544,7 @@ pub mod primitives {
                 &self,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{nothing}",
                     &[],
                 )
@@ -555,7 +566,7 @@ pub mod primitives {
                 &self,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke(
-                    &self.rpc,
+                    &self.target,
                     "test:primitives/echo@1.2.0.{nothing}",
                     &[],
                 )

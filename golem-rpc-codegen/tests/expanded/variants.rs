@@ -12,7 +12,7 @@ pub mod variants {
             ::core::cmp::Eq,
             ::core::cmp::PartialOrd,
             ::core::cmp::Ord,
-            ::core::hash::Hash,
+            ::core::hash::Hash
         )]
         pub enum Color {
             /// The case `red`.
@@ -182,16 +182,27 @@ pub mod variants {
         }
         /// Calls the functions of `test:variants/shapes` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Shapes {
-            rpc: ::golem_rpc::__private::WasmRpc,
+            target: ::golem_rpc::__private::Target,
         }
         impl Shapes {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
+            /// Panics if `location` is not a worker URI, as Golem's host traps on one; see `try_new`.
+            #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri) -> Self {
                 Self {
-                    rpc: ::golem_rpc::__private::WasmRpc::new(location),
+                    target: ::golem_rpc::__private::Target::connect(location),
                 }
+            }
+            /// A client for the worker at `location`, or `Error::InvalidUri` if it is not a
+            /// worker URI. The older `worker://{component-id}/{worker-name}` form is accepted.
+            pub fn try_new(
+                location: &::golem_rpc::__private::Uri,
+            ) -> ::golem_rpc::__private::Result<Self, ::golem_rpc::__private::Error> {
+                ::golem_rpc::__private::Result::Ok(Self {
+                    target: ::golem_rpc::__private::Target::new(location)?,
+                })
             }
             /// Calls `test:variants/shapes.{area}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -213,7 +224,7 @@ pub mod variants {
                 s: &Shape,
             ) -> ::golem_rpc::__private::Result<f64, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{area}",
                     &[::golem_rpc::__private::encode(&s)],
                 )
@@ -221,7 +232,7 @@ pub mod variants {
             /// Starts `test:variants/shapes.{area}` without waiting; the returned future yields its result.
             pub fn area(&self, s: &Shape) -> FutureAreaResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{area}",
                     &[::golem_rpc::__private::encode(&s)],
                 )
@@ -247,7 +258,7 @@ pub mod variants {
                 s: Small,
             ) -> ::golem_rpc::__private::Result<Shape, ::golem_rpc::__private::Error> {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{paint}",
                     &[
                         ::golem_rpc::__private::encode(&c),
@@ -258,7 +269,7 @@ pub mod variants {
             /// Starts `test:variants/shapes.{paint}` without waiting; the returned future yields its result.
             pub fn paint(&self, c: Color, s: Small) -> FuturePaintResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{paint}",
                     &[
                         ::golem_rpc::__private::encode(&c),
@@ -288,7 +299,7 @@ pub mod variants {
                 ::golem_rpc::__private::Error,
             > {
                 ::golem_rpc::__private::invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{all}",
                     &[],
                 )
@@ -296,7 +307,7 @@ pub mod variants {
             /// Starts `test:variants/shapes.{all}` without waiting; the returned future yields its result.
             pub fn all(&self) -> FutureAllResult {
                 ::golem_rpc::__private::async_invoke_and_await(
-                    &self.rpc,
+                    &self.target,
                     "test:variants/shapes.{all}",
                     &[],
                 )

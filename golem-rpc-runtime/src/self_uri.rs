@@ -1,0 +1,58 @@
+//! The calling worker's own URI.
+
+use std::cell::OnceCell;
+
+use crate::Uri;
+
+thread_local! {
+    static SELF_URI: OnceCell<Uri> = const { OnceCell::new() };
+}
+
+/// The URI of the worker this code runs in, `urn:worker:{component-id}/{worker-name}`, ready to
+/// give to a client's `new` (for example so another worker can call back).
+///
+/// golem-rust 1.0/1.1's `get_self_uri(function)` returns a *function* URN, which the `wasm-rpc`
+/// constructor rejects; this asks the host the same question (`golem:api/host@0.2.0`) and drops
+/// the function segment. The answer is looked up once per worker instance.
+pub fn get_self_uri() -> Uri {
+    SELF_URI.with(|cell| {
+        cell.get_or_init(|| {
+            let function_uri = crate::bindings::golem::api::host::get_self_uri("golem-rpc");
+            worker_of(function_uri)
+        })
+        .clone()
+    })
+}
+
+/// Whether `target` (a normalised worker URI) is the calling worker.
+pub(crate) fn is_self(target: &Uri) -> bool {
+    *target == get_self_uri()
+}
+
+/// `urn:worker:{id}/{name}/{function}` → `urn:worker:{id}/{name}`, normalised.
+fn worker_of(function_uri: Uri) -> Uri {
+    let worker = match function_uri.value.rsplit_once('/') {
+        Some((worker, _)) if worker.matches('/').count() == 1 => worker.to_owned(),
+        _ => function_uri.value,
+    };
+    Uri::parse(&worker).unwrap_or(Uri { value: worker })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_urns_become_worker_urns() {
+        let id = "a32cabe3-5c88-58ca-9baf-e38e089d8190";
+        let uri = |value: String| Uri { value };
+        assert_eq!(
+            worker_of(uri(format!("urn:worker:{id}/my+worker/golem-rpc"))).value,
+            format!("urn:worker:{id}/my+worker")
+        );
+        assert_eq!(
+            worker_of(uri(format!("urn:worker:{id}/w"))).value,
+            format!("urn:worker:{id}/w")
+        );
+    }
+}

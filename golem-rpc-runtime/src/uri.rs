@@ -1,0 +1,293 @@
+//! Worker URIs: `urn:worker:{component-id}/{form-urlencoded worker name}`, the only form Golem
+//! 1.0/1.1's `wasm-rpc` constructor accepts (protocol.md §6).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Uri;
+
+/// The id of a deployed component: a UUID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ComponentId(u128);
+
+impl ComponentId {
+    /// The id with the given 128 bits.
+    pub const fn from_u128(bits: u128) -> Self {
+        Self(bits)
+    }
+
+    /// The id's 128 bits.
+    pub const fn as_u128(self) -> u128 {
+        self.0
+    }
+
+    /// Parses a UUID in its hyphenated form (`a32cabe3-5c88-58ca-9baf-e38e089d8190`) or as
+    /// 32 hex digits.
+    pub fn parse(text: &str) -> Result<Self, UriError> {
+        let invalid = || UriError::InvalidComponentId(text.to_owned());
+        let hex: String = match text.len() {
+            36 => {
+                let dashes_ok = text
+                    .char_indices()
+                    .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-'));
+                if !dashes_ok {
+                    return Err(invalid());
+                }
+                text.chars().filter(|c| *c != '-').collect()
+            }
+            32 => text.to_owned(),
+            _ => return Err(invalid()),
+        };
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid());
+        }
+        u128::from_str_radix(&hex, 16)
+            .map(Self)
+            .map_err(|_| invalid())
+    }
+}
+
+impl FromStr for ComponentId {
+    type Err = UriError;
+
+    fn from_str(text: &str) -> Result<Self, UriError> {
+        Self::parse(text)
+    }
+}
+
+impl fmt::Display for ComponentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = format!("{:032x}", self.0);
+        write!(
+            f,
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}
+
+/// Why a text is not a worker URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UriError {
+    /// Neither `urn:worker:{component-id}/{worker-name}` nor `worker://{component-id}/{worker-name}`.
+    NotAWorkerUri(String),
+    /// The component id is not a UUID.
+    InvalidComponentId(String),
+    /// A function URN (`urn:worker:{id}/{name}/{function}`, what golem-rust's `get_self_uri`
+    /// returns) where a worker URN is needed.
+    FunctionUri(String),
+    /// The worker name is empty.
+    EmptyWorkerName(String),
+}
+
+impl fmt::Display for UriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UriError::NotAWorkerUri(uri) => write!(
+                f,
+                "`{uri}` is not a worker URI: expected `urn:worker:{{component-id}}/{{worker-name}}` \
+                 (build one with `Uri::worker`)"
+            ),
+            UriError::InvalidComponentId(id) => {
+                write!(f, "`{id}` is not a component id: expected a UUID")
+            }
+            UriError::FunctionUri(uri) => write!(
+                f,
+                "`{uri}` names a function, not a worker: drop the last `/…` segment \
+                 (golem_rpc::get_self_uri returns the worker URI)"
+            ),
+            UriError::EmptyWorkerName(uri) => write!(f, "`{uri}` has an empty worker name"),
+        }
+    }
+}
+
+impl std::error::Error for UriError {}
+
+impl Uri {
+    /// `urn:worker:{component_id}/{worker_name}`, with the name form-urlencoded as Golem does.
+    pub fn worker(component_id: ComponentId, worker_name: &str) -> Uri {
+        Uri {
+            value: format!("urn:worker:{component_id}/{}", encode_name(worker_name)),
+        }
+    }
+
+    /// Checks that `text` is a worker URI and returns it in the form Golem accepts.
+    ///
+    /// Also accepts the pre-1.0 `worker://{component-id}/{worker-name}` form from older docs
+    /// (Golem 1.0 rejects it) and normalises it to a URN. `urn:worker:{component-id}` without a
+    /// name (Golem 1.1 picks a fresh worker) is accepted as is.
+    pub fn parse(text: &str) -> Result<Uri, UriError> {
+        let rest = text
+            .strip_prefix("urn:worker:")
+            .or_else(|| text.strip_prefix("worker://"))
+            .ok_or_else(|| UriError::NotAWorkerUri(text.to_owned()))?;
+        let (component, name) = match rest.split_once('/') {
+            Some((component, name)) => (component, Some(name)),
+            None => (rest, None),
+        };
+        let component_id = ComponentId::parse(component)?;
+        match name {
+            None => Ok(Uri {
+                value: format!("urn:worker:{component_id}"),
+            }),
+            Some("") => Err(UriError::EmptyWorkerName(text.to_owned())),
+            Some(name) if name.contains('/') => Err(UriError::FunctionUri(text.to_owned())),
+            Some(name) if text.starts_with("worker://") => Ok(Uri::worker(component_id, name)),
+            Some(name) => Ok(Uri::worker(component_id, &decode_name(name))),
+        }
+    }
+
+    /// The component id of a worker URI.
+    pub fn component_id(&self) -> Result<ComponentId, UriError> {
+        let parsed = Uri::parse(&self.value)?;
+        let rest = &parsed.value["urn:worker:".len()..];
+        ComponentId::parse(rest.split('/').next().unwrap_or_default())
+    }
+
+    /// The (decoded) worker name of a worker URI; `None` for `urn:worker:{component-id}`.
+    pub fn worker_name(&self) -> Result<Option<String>, UriError> {
+        let parsed = Uri::parse(&self.value)?;
+        Ok(parsed
+            .value
+            .split_once('/')
+            .map(|(_, name)| decode_name(name)))
+    }
+}
+
+impl fmt::Display for Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding, byte for byte as the `form_urlencoded` crate
+/// (which Golem uses) does it: alphanumerics and `*-._` stay, space becomes `+`.
+fn encode_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(char::from(byte));
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// The inverse of [`encode_name`]: `+` is a space, `%XX` a byte; invalid escapes stay as they
+/// are and invalid UTF-8 is replaced, as `form_urlencoded::parse` does.
+fn decode_name(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "a32cabe3-5c88-58ca-9baf-e38e089d8190";
+
+    #[test]
+    fn component_ids_parse_and_print() {
+        let id = ComponentId::parse(ID).unwrap();
+        assert_eq!(id.to_string(), ID);
+        assert_eq!(ComponentId::parse(&ID.replace('-', "")).unwrap(), id);
+        assert_eq!(ComponentId::parse(&ID.to_uppercase()).unwrap(), id);
+        for bad in [
+            "",
+            "a32cabe3",
+            "a32cabe3-5c88-58ca-9baf-e38e089d819g",
+            "a32cabe35-c88-58ca-9baf-e38e089d8190",
+        ] {
+            assert!(ComponentId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn worker_uris_encode_names_like_golem() {
+        let id = ComponentId::parse(ID).unwrap();
+        assert_eq!(
+            Uri::worker(id, "counter-1").value,
+            format!("urn:worker:{ID}/counter-1")
+        );
+        assert_eq!(
+            Uri::worker(id, "a b/c&d=é~").value,
+            format!("urn:worker:{ID}/a+b%2Fc%26d%3D%C3%A9%7E")
+        );
+        let uri = Uri::worker(id, "a b/c&d=é~");
+        assert_eq!(uri.worker_name().unwrap().as_deref(), Some("a b/c&d=é~"));
+        assert_eq!(uri.component_id().unwrap(), id);
+    }
+
+    #[test]
+    fn parse_normalises_and_validates() {
+        let urn = format!("urn:worker:{ID}/w1");
+        assert_eq!(Uri::parse(&urn).unwrap().value, urn);
+        assert_eq!(Uri::parse(&format!("worker://{ID}/w1")).unwrap().value, urn);
+        assert_eq!(
+            Uri::parse(&format!("worker://{ID}/my worker"))
+                .unwrap()
+                .value,
+            format!("urn:worker:{ID}/my+worker")
+        );
+        assert_eq!(
+            Uri::parse(&format!("urn:worker:{ID}")).unwrap().value,
+            format!("urn:worker:{ID}")
+        );
+        assert!(matches!(
+            Uri::parse("http://x"),
+            Err(UriError::NotAWorkerUri(_))
+        ));
+        assert!(matches!(
+            Uri::parse("urn:worker:nope/w"),
+            Err(UriError::InvalidComponentId(_))
+        ));
+        assert!(matches!(
+            Uri::parse(&format!("urn:worker:{ID}/w/f")),
+            Err(UriError::FunctionUri(_))
+        ));
+        assert!(matches!(
+            Uri::parse(&format!("urn:worker:{ID}/")),
+            Err(UriError::EmptyWorkerName(_))
+        ));
+        let message = Uri::parse("worker:/x").unwrap_err().to_string();
+        assert!(
+            message.contains("expected `urn:worker:{component-id}/{worker-name}`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn decoding_tolerates_bad_escapes() {
+        assert_eq!(decode_name("100%"), "100%");
+        assert_eq!(decode_name("%zz+%41"), "%zz A");
+        assert_eq!(decode_name("%C3%A9"), "é");
+        assert_eq!(decode_name("%C3"), "\u{fffd}");
+    }
+}
