@@ -1,17 +1,24 @@
-//! `import!("path")`: parse, load the WIT, generate, and track the files read.
+//! `import!("path")` / `import!({ key: value, .. })`: parse, load the WIT, generate, and track
+//! the files read.
 
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
-use syn::{LitStr, Token};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitBool, LitStr, Token, bracketed};
 use wit_parser::Resolve;
 
 mod kw {
     syn::custom_keyword!(path);
     syn::custom_keyword!(inline);
     syn::custom_keyword!(world);
+    syn::custom_keyword!(module);
+    syn::custom_keyword!(only);
+    syn::custom_keyword!(additional_derives);
+    syn::custom_keyword!(runtime_path);
+    syn::custom_keyword!(debug);
 }
 
 /// Where the target's WIT comes from.
@@ -22,53 +29,144 @@ enum Source {
     Inline(LitStr),
 }
 
-/// The parsed macro input: `import!("path")` or `import!({ key: value, .. })`.
+/// The parsed macro input.
 pub struct Import {
     source: Source,
     world: Option<LitStr>,
+    module: Option<Ident>,
+    only: Option<Vec<LitStr>>,
+    additional_derives: Vec<syn::Path>,
+    runtime_path: Option<syn::Path>,
+    debug: bool,
 }
 
-/// One `key: value` of the braced form.
+/// One `key: value` of the braced form, with the key's span for errors.
 enum Opt {
-    Path(kw::path, LitStr),
-    Inline(kw::inline, LitStr),
-    World(kw::world, LitStr),
+    Path(LitStr),
+    Inline(LitStr),
+    World(LitStr),
+    Module(Ident),
+    Only(Vec<LitStr>),
+    AdditionalDerives(Vec<syn::Path>),
+    RuntimePath(syn::Path),
+    Debug(LitBool),
+}
+
+impl Opt {
+    fn name(&self) -> &'static str {
+        match self {
+            Opt::Path(_) => "path",
+            Opt::Inline(_) => "inline",
+            Opt::World(_) => "world",
+            Opt::Module(_) => "module",
+            Opt::Only(_) => "only",
+            Opt::AdditionalDerives(_) => "additional_derives",
+            Opt::RuntimePath(_) => "runtime_path",
+            Opt::Debug(_) => "debug",
+        }
+    }
+}
+
+/// Parses the value after `key:`, turning syn's generic error into one that names the option
+/// and shows an example.
+fn value<T: Parse>(input: ParseStream<'_>, option: &str, example: &str) -> syn::Result<T> {
+    let span = input.span();
+    input
+        .parse()
+        .map_err(|_| syn::Error::new(span, format!("`{option}` expects {example}")))
+}
+
+fn list<T: Parse>(input: ParseStream<'_>, option: &str, example: &str) -> syn::Result<Vec<T>> {
+    let span = input.span();
+    let content;
+    bracketed!(content in input);
+    let items: Punctuated<T, Token![,]> = Punctuated::parse_terminated(&content)
+        .map_err(|_| syn::Error::new(span, format!("`{option}` expects {example}")))?;
+    Ok(items.into_iter().collect())
 }
 
 impl Parse for Opt {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let lookahead = input.lookahead1();
-        if lookahead.peek(kw::path) {
-            let key = input.parse()?;
-            input.parse::<Token![:]>()?;
-            Ok(Opt::Path(key, input.parse()?))
-        } else if lookahead.peek(kw::inline) {
-            let key = input.parse()?;
-            input.parse::<Token![:]>()?;
-            Ok(Opt::Inline(key, input.parse()?))
-        } else if lookahead.peek(kw::world) {
-            let key = input.parse()?;
-            input.parse::<Token![:]>()?;
-            Ok(Opt::World(key, input.parse()?))
+        let l = input.lookahead1();
+        macro_rules! key {
+            ($kw:ident) => {{
+                input.parse::<kw::$kw>()?;
+                input.parse::<Token![:]>()?;
+            }};
+        }
+        if l.peek(kw::path) {
+            key!(path);
+            Ok(Opt::Path(value(
+                input,
+                "path",
+                "a string: the target's WIT file or directory, e.g. `\"../counter/wit\"`",
+            )?))
+        } else if l.peek(kw::inline) {
+            key!(inline);
+            Ok(Opt::Inline(value(input, "inline", "a string of WIT text")?))
+        } else if l.peek(kw::world) {
+            key!(world);
+            Ok(Opt::World(value(
+                input,
+                "world",
+                "a string naming a world of the target package, e.g. `\"counter\"`",
+            )?))
+        } else if l.peek(kw::module) {
+            key!(module);
+            Ok(Opt::Module(value(
+                input,
+                "module",
+                "an identifier for the generated module, e.g. `counter_v2`",
+            )?))
+        } else if l.peek(kw::only) {
+            key!(only);
+            Ok(Opt::Only(list(
+                input,
+                "only",
+                "a list of export names, e.g. `[\"api\", \"other.get\"]`",
+            )?))
+        } else if l.peek(kw::additional_derives) {
+            key!(additional_derives);
+            Ok(Opt::AdditionalDerives(list(
+                input,
+                "additional_derives",
+                "a list of derive paths, e.g. `[Eq, serde::Serialize]`",
+            )?))
+        } else if l.peek(kw::runtime_path) {
+            key!(runtime_path);
+            Ok(Opt::RuntimePath(value(
+                input,
+                "runtime_path",
+                "a path to the golem-rpc runtime crate, e.g. `my_crate::golem_rpc` (not a string)",
+            )?))
+        } else if l.peek(kw::debug) {
+            key!(debug);
+            Ok(Opt::Debug(value(input, "debug", "`true` or `false`")?))
         } else {
-            Err(lookahead.error())
+            Err(l.error())
         }
     }
 }
 
 impl Parse for Import {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut import = Import {
+            source: Source::Path(LitStr::new("", Span::call_site())),
+            world: None,
+            module: None,
+            only: None,
+            additional_derives: Vec::new(),
+            runtime_path: None,
+            debug: false,
+        };
         if input.peek(LitStr) {
-            let path = input.parse()?;
+            import.source = Source::Path(input.parse()?);
             if !input.is_empty() {
                 return Err(input.error(
                     "unexpected tokens after the WIT path; use the braced form `import!({ path: \"..\", world: \"..\" })` for options",
                 ));
             }
-            return Ok(Import {
-                source: Source::Path(path),
-                world: None,
-            });
+            return Ok(import);
         }
         if !input.peek(syn::token::Brace) {
             return Err(input.error(
@@ -78,40 +176,49 @@ impl Parse for Import {
         }
         let content;
         let braces = syn::braced!(content in input);
-        let opts = content.parse_terminated(Opt::parse, Token![,])?;
-        let mut source: Option<Source> = None;
-        let mut world = None;
-        for opt in opts {
-            match opt {
-                Opt::Path(key, value) => set_source(&mut source, key.span, Source::Path(value))?,
-                Opt::Inline(key, value) => {
-                    set_source(&mut source, key.span, Source::Inline(value))?
-                }
-                Opt::World(key, value) => {
-                    if world.replace(value).is_some() {
-                        return Err(syn::Error::new(key.span, "`world` is given twice"));
-                    }
-                }
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut source = None;
+        while !content.is_empty() {
+            let key_span = content.span();
+            let opt: Opt = content.parse()?;
+            let name = opt.name();
+            if seen.contains(&name) {
+                return Err(syn::Error::new(
+                    key_span,
+                    format!("`{name}` is given twice"),
+                ));
             }
+            seen.push(name);
+            match opt {
+                Opt::Path(path) | Opt::Inline(path) if source.is_some() => {
+                    let _ = path;
+                    return Err(syn::Error::new(
+                        key_span,
+                        "the target's WIT is given twice: use either `path` or `inline`",
+                    ));
+                }
+                Opt::Path(path) => source = Some(Source::Path(path)),
+                Opt::Inline(wit) => source = Some(Source::Inline(wit)),
+                Opt::World(world) => import.world = Some(world),
+                Opt::Module(module) => import.module = Some(module),
+                Opt::Only(only) => import.only = Some(only),
+                Opt::AdditionalDerives(derives) => import.additional_derives = derives,
+                Opt::RuntimePath(path) => import.runtime_path = Some(path),
+                Opt::Debug(debug) => import.debug = debug.value,
+            }
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
         }
-        let source = source.ok_or_else(|| {
+        import.source = source.ok_or_else(|| {
             syn::Error::new(
                 braces.span.join(),
                 "missing the target's WIT: add `path: \"..\"` (a WIT file or directory) or `inline: \"..\"` (WIT text)",
             )
         })?;
-        Ok(Import { source, world })
+        Ok(import)
     }
-}
-
-fn set_source(source: &mut Option<Source>, span: Span, new: Source) -> syn::Result<()> {
-    if source.replace(new).is_some() {
-        return Err(syn::Error::new(
-            span,
-            "the target's WIT is given twice: use either one `path` or one `inline`",
-        ));
-    }
-    Ok(())
 }
 
 impl Import {
@@ -139,22 +246,44 @@ impl Import {
                 (span, package, Vec::new())
             }
         };
-        let world = self.world.as_ref().map(LitStr::value);
-        let world_span = self.world.as_ref().map_or(span, LitStr::span);
-        let world = resolve
-            .select_world(&[package], world.as_deref())
-            .map_err(|e| wit_error(world_span, &resolve, &e))?;
-        let opts = golem_rpc_codegen::Opts::default();
+        let world_name = self.world.as_ref().map(LitStr::value);
+        let world = golem_rpc_codegen::select_world(&resolve, package, world_name.as_deref())
+            .map_err(|message| {
+                syn::Error::new(self.world.as_ref().map_or(span, LitStr::span), message)
+            })?;
+        let only: Option<Vec<String>> = self
+            .only
+            .as_ref()
+            .map(|o| o.iter().map(LitStr::value).collect());
+        if let (Some(entries), Some(literals)) = (&only, &self.only) {
+            let unknown = golem_rpc_codegen::check_only(&resolve, world, entries);
+            if let Some(error) = combine(
+                unknown
+                    .into_iter()
+                    .map(|(i, m)| syn::Error::new(literals[i].span(), m)),
+            ) {
+                return Err(error);
+            }
+        }
+        let opts = golem_rpc_codegen::Opts {
+            runtime_path: self
+                .runtime_path
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(::golem_rpc)),
+            additional_derives: self.additional_derives.clone(),
+            only,
+            module: self.module.as_ref().map(ToString::to_string),
+        };
         let clients = golem_rpc_codegen::generate(&resolve, world, &opts).map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| syn::Error::new(span, e))
-                .reduce(|mut all, e| {
-                    all.combine(e);
-                    all
-                })
+            combine(errors.iter().map(|e| syn::Error::new(span, e)))
                 .expect("codegen reports at least one error")
         })?;
+        let clients = if self.debug || std::env::var_os("GOLEM_RPC_DEBUG").is_some_and(|v| v != "0")
+        {
+            debug_include(&clients, &opts, &resolve, world)?
+        } else {
+            clients
+        };
         let tracked = files.iter().map(|p| {
             let p = p.display().to_string();
             quote!(
@@ -173,19 +302,58 @@ impl Import {
             .unwrap_or_default();
         let given = path.value();
         let joined = base.join(&given);
-        match joined.canonicalize() {
-            Ok(path) => Ok(path),
-            Err(_) => Err(syn::Error::new(
+        joined.canonicalize().map_err(|_| {
+            syn::Error::new(
                 path.span(),
                 format!(
                     "WIT path `{given}` does not exist: looked for `{}` (paths are relative to the crate's \
                      Cargo.toml directory `{}`)",
                     joined.display(),
-                    Path::new(&base).display()
+                    base.display()
                 ),
-            )),
-        }
+            )
+        })
     }
+}
+
+/// Writes the formatted expansion to a file and expands to `include!` of it, so rustc errors
+/// in generated code point at real lines.
+fn debug_include(
+    clients: &TokenStream,
+    opts: &golem_rpc_codegen::Opts,
+    resolve: &Resolve,
+    world: wit_parser::WorldId,
+) -> syn::Result<TokenStream> {
+    let file = syn::parse2::<syn::File>(clients.clone()).map_err(|e| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
+    let module = opts
+        .module
+        .clone()
+        .unwrap_or_else(|| golem_rpc_codegen::module_name(resolve, world));
+    let dir = Path::new(env!("DEBUG_OUTPUT_DIR"));
+    let path = dir.join(format!("golem-rpc-{module}.rs"));
+    std::fs::write(&path, prettyplease::unparse(&file)).map_err(|e| {
+        syn::Error::new(
+            Span::call_site(),
+            format!(
+                "cannot write the debug expansion to {}: {e}",
+                path.display()
+            ),
+        )
+    })?;
+    let path = path.display().to_string();
+    Ok(quote!(include!(#path);))
+}
+
+fn combine(errors: impl Iterator<Item = syn::Error>) -> Option<syn::Error> {
+    errors.reduce(|mut all, e| {
+        all.combine(e);
+        all
+    })
 }
 
 /// A wit-parser error with its whole cause chain; parse and resolve errors are rendered with

@@ -1,0 +1,6 @@
+golem_rpc::import!({
+    path: "wit/counter.wit",
+    debug: yes,
+});
+
+fn main() {}

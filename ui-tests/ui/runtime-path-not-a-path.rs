@@ -1,0 +1,6 @@
+golem_rpc::import!({
+    path: "wit/counter.wit",
+    runtime_path: "golem_rpc",
+});
+
+fn main() {}
