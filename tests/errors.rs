@@ -102,10 +102,11 @@ fn a_future_result_is_taken_once() {
 
 #[test]
 fn an_invalid_uri_traps_the_caller_like_golem() {
-    // Golem 1.0's wasm-rpc constructor rejects anything but urn:worker:{uuid}/{name} with a
-    // host error, which traps the calling invocation.
+    // Golem 1.0's wasm-rpc constructor traps on anything but urn:worker:{uuid}/{name}; the
+    // generated `new` checks the URI first and panics (a trap) with a clear message, while
+    // `try_new` returns `Error::InvalidUri` (tests/runtime.rs).
     let host = host();
-    for uri in ["worker://a/b", "urn:worker:not-a-uuid/w"] {
+    for uri in ["worker://a/b", "urn:worker:not-a-uuid/w", "http://x"] {
         let err = host
             .call(
                 "probe",
@@ -114,8 +115,14 @@ fn an_invalid_uri_traps_the_caller_like_golem() {
                 &[string(uri)],
             )
             .unwrap_err();
-        assert!(format!("{err:#}").contains("Invalid URI"), "{err:#}");
+        assert!(format!("{err:#}").contains("wasm backtrace"), "{err:#}");
     }
+    // The probe worker is fine afterwards.
+    let target = host.worker_uri("counter", "after").unwrap();
+    assert_eq!(
+        probe(&host, "blocking-get", &[string(&target)]),
+        Ok(Some(Val::U64(0)))
+    );
 }
 
 #[test]

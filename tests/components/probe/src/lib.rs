@@ -4,6 +4,7 @@
 use golem_rpc::{Error, FutureResult, Uri};
 
 golem_rpc::import!("../../../examples/counter/counter/wit/counter.wit");
+golem_rpc::import!("../../../examples/counter/caller/wit/caller.wit");
 
 wit_bindgen::generate!({
     path: "wit",
@@ -71,6 +72,81 @@ impl exports::test::probe::calls::Guest for Probe {
             }
         }
         results.into_iter().flatten().collect()
+    }
+
+    fn try_new(target: String) -> Result<String, String> {
+        text(Api::try_new(&Uri {
+            value: target.clone(),
+        }))?;
+        // The client keeps the normalised URI in its `Target`.
+        text(golem_rpc::Target::new(&Uri { value: target })).map(|t| t.uri().value.clone())
+    }
+
+    fn self_uri() -> String {
+        golem_rpc::get_self_uri().value
+    }
+
+    fn call_self() -> Result<u64, String> {
+        text(Api::new(&golem_rpc::get_self_uri()).try_blocking_get())
+    }
+
+    fn join_mixed(target: String) -> Vec<String> {
+        let api = api(target);
+        let (total, stats, range) = (api.get(), api.get_stats(), api.min_max(&[3, 1, 2]));
+        golem_rpc::join_all(&[&total, &stats, &range]);
+        vec![
+            format!("{:?}", total.try_get()),
+            format!("{:?}", stats.try_get()),
+            format!("{:?}", range.try_get()),
+        ]
+    }
+
+    fn join_many(targets: Vec<String>) -> Vec<Result<u64, String>> {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        let futures: Vec<_> = clients.iter().map(Api::get).collect();
+        let dynamic: Vec<&dyn golem_rpc::RpcFuture> = futures.iter().map(|f| f as _).collect();
+        golem_rpc::join_all(&dynamic);
+        assert!(
+            dynamic.iter().all(|f| f.is_ready()),
+            "join_all returned early"
+        );
+        golem_rpc::collect(&futures).into_iter().map(text).collect()
+    }
+
+    fn map_concurrent(targets: Vec<String>, limit: u32) -> Vec<Result<u64, String>> {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        golem_rpc::map_concurrent(&clients, limit as usize, Api::get)
+            .into_iter()
+            .map(text)
+            .collect()
+    }
+
+    fn select_first(targets: Vec<String>) -> u32 {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        let futures: Vec<_> = clients.iter().map(Api::get).collect();
+        let dynamic: Vec<&dyn golem_rpc::RpcFuture> = futures.iter().map(|f| f as _).collect();
+        golem_rpc::select(&dynamic) as u32
+    }
+
+    fn join_timeout(
+        caller_target: String,
+        worker: String,
+        rounds: u32,
+        timeout_ms: u32,
+    ) -> Result<u64, String> {
+        let caller = caller::run::Run::new(&Uri {
+            value: caller_target,
+        });
+        let pending = caller.bench_blocking(&worker, rounds);
+        let timeout = std::time::Duration::from_millis(u64::from(timeout_ms));
+        golem_rpc::join_all_with_timeout(&[&pending], timeout).map_err(|e| e.to_string())?;
+        text(pending.try_get().expect("arrived"))
+    }
+
+    fn async_join(first: String, second: String) -> (Result<u64, String>, Result<u64, String>) {
+        let (a, b) = (api(first), api(second));
+        let (x, y) = golem_rpc::block_on(async { futures::join!(a.get(), b.get()) });
+        (text(x), text(y))
     }
 }
 
