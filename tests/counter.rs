@@ -33,6 +33,7 @@ fn demo_transcript_shows_every_call_form_with_its_value() {
             "blocking_get_stats() = Stats { total: 20, calls: 13, last: Some(10), labels: [\"run-a\", \"plain\"] }",
             "blocking_restore(Stats { total: 1, calls: 13, last: Some(10), labels: [\"run-a\", \"plain\"] }) = true",
             "try_blocking_get() = Ok(1)",
+            "join_all(&[&a, &b, &c]) over 3 more counters = [10, 20, 30]",
         ]
     );
     // The calls really changed the counter worker: ask it directly, not through the caller.

@@ -26,7 +26,7 @@ use crate::worker::{CallArgs, Env, Worker, WorkerState, param_error};
 pub const MAX_CALL_DEPTH: usize = 100;
 
 /// Most background invocations (`invoke`, `async-invoke-and-await`) in flight at once.
-pub const MAX_BACKGROUND_INVOCATIONS: usize = 1024;
+pub const MAX_BACKGROUND_INVOCATIONS: usize = 16_384;
 
 /// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,6 +15,17 @@
 //! api.add(1);                               // fire-and-forget invoke
 //! ```
 //!
+//! Fan-out needs no hand-written poll loop:
+//!
+//! ```ignore
+//! let (a, b, c) = (counter1.get(), counter2.get(), counter3.get());
+//! golem_rpc::join_all(&[&a, &b, &c]);                 // wait for all three at once
+//! let total = a.get().unwrap() + b.get().unwrap() + c.get().unwrap();
+//! ```
+//!
+//! See [`join_all`], [`collect`], [`select`], [`join_all_with_timeout`], [`map_concurrent`] and
+//! [`block_on`] (RPC futures implement [`std::future::Future`]).
+//!
 //! The values on the wire are exactly what Golem 1.0's stub generator sends, so a caller built
 //! with golem-rpc deploys to a Golem 1.0/1.1 cluster unchanged.
 

@@ -2,6 +2,7 @@
 //!
 //! - blocking RPC round trips per second: a caller component's `blocking_get` through the local
 //!   host, against the host calling the same export directly;
+//! - `join_all` against the seed's hand-written poll loop for 10 to 10 000 futures;
 //! - the release size of a component with and without `golem_rpc::import!` and its calls.
 //!
 //! Run with `cargo bench -p golem-rpc-tests --bench rpc`.
@@ -27,6 +28,47 @@ fn time_per_op(per_run: u32, budget: Duration, mut f: impl FnMut()) -> Duration 
 
 fn per_second(d: Duration) -> f64 {
     1.0 / d.as_secs_f64()
+}
+
+/// `join_all` against the seed's hand-written poll loop, for growing numbers of futures whose
+/// results have all arrived: only the waiting and bookkeeping inside the component is timed.
+fn fan_out(host: &golem_rpc_host::Host) {
+    let targets: Vec<Val> = (0..100)
+        .map(|i| string(&host.worker_uri("counter", &format!("fan-{i}")).unwrap()))
+        .collect();
+    println!(
+        "fan-out: taking N arrived `get` results (100 counter workers), timed inside the probe component"
+    );
+    println!(
+        "  {:>6}  {:>12}  {:>12}  {:>16}",
+        "N", "join_all", "seed loop", "seed / join_all"
+    );
+    for n in [10u32, 100, 1_000, 10_000] {
+        let run = |seed: bool| {
+            let args = [Val::List(targets.clone()), Val::U32(n), Val::Bool(seed)];
+            let rounds = if n >= 10_000 { 3 } else { 10 };
+            let mut best = Duration::MAX;
+            for _ in 0..rounds {
+                let result = host
+                    .call("probe", "fan", "test:probe/calls.{bench-fan-out}", &args)
+                    .unwrap();
+                let [Val::Tuple(pair)] = &result[..] else {
+                    panic!("{result:?}")
+                };
+                let Val::U64(nanos) = pair[1] else {
+                    panic!("{pair:?}")
+                };
+                best = best.min(Duration::from_nanos(nanos));
+            }
+            best
+        };
+        let join = run(false);
+        let seed = run(true);
+        println!(
+            "  {n:>6}  {join:>12.2?}  {seed:>12.2?}  {:>15.2}x",
+            seed.as_secs_f64() / join.as_secs_f64()
+        );
+    }
 }
 
 fn main() {
@@ -81,15 +123,20 @@ fn main() {
         guest_rpc.as_secs_f64() / direct.as_secs_f64()
     );
 
-    let without = build_component_with_features("size-probe", &[]).unwrap();
-    let with = build_component_with_features("size-probe", &["rpc"]).unwrap();
-    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
-    let (without, with) = (size(&without), size(&with));
+    fan_out(&host);
+
+    let size = |features: &[&str]| {
+        let path = build_component_with_features("size-probe", features).unwrap();
+        std::fs::metadata(path).unwrap().len()
+    };
+    let (minimal, typical, with) = (size(&[]), size(&["fmt"]), size(&["rpc"]));
     println!("release component size (tests/components/size-probe, profile wasm-release)");
-    println!("  without import! (baseline)         {without:>8} bytes  1.00x");
+    println!("  minimal component, no fmt/panics      {minimal:>8} bytes");
+    println!("  typical component: formats, panics    {typical:>8} bytes  1.00x (baseline)");
     println!(
-        "  with import! + one call per form   {with:>8} bytes  {:.2}x  (+{} bytes; a Golem 1.0 stubgen stub adds ~95-120 KB)",
-        with as f64 / without as f64,
-        with - without
+        "  typical + import! + one call per form {with:>8} bytes  {:.2}x  (+{} bytes over typical, +{} over minimal; a Golem 1.0 stubgen stub adds ~95-120 KB)",
+        with as f64 / typical as f64,
+        with - typical,
+        with - minimal
     );
 }

@@ -91,6 +91,20 @@ impl exports::demo::caller::run::Guest for Caller {
             api.blocking_restore(&snapshot)
         ));
         log.push(format!("try_blocking_get() = {:?}", api.try_blocking_get()));
+
+        // Fan-out: three more counters, called at once and waited for with one join_all.
+        let others: Vec<Api> = (1..=3)
+            .map(|i| Api::new(&counter_worker(&format!("{worker_name}-{i}"))))
+            .collect();
+        for (i, other) in others.iter().enumerate() {
+            other.add(10 * (i as u64 + 1));
+        }
+        let (a, b, c) = (others[0].get(), others[1].get(), others[2].get());
+        golem_rpc::join_all(&[&a, &b, &c]);
+        let totals = [a.get(), b.get(), c.get()].map(Option::unwrap_or_default);
+        log.push(format!(
+            "join_all(&[&a, &b, &c]) over 3 more counters = {totals:?}"
+        ));
         log
     }
 

@@ -33,6 +33,28 @@ fn wait(future: &FutureResult<u64>) -> Result<u64, Error> {
     }
 }
 
+/// The shape of the fan-out loop in Golem 1.x examples: every round subscribes to everything
+/// still pending, polls, and looks each pending future up in the ready list.
+fn seed_style_wait(mut pending: Vec<FutureResult<u64>>) -> u64 {
+    let mut total = 0;
+    while !pending.is_empty() {
+        let pollables: Vec<golem_rpc::Pollable> =
+            pending.iter().map(FutureResult::subscribe).collect();
+        let ready = golem_rpc::poll(&pollables.iter().collect::<Vec<_>>());
+        drop(pollables);
+        let mut still = Vec::new();
+        for (i, future) in pending.into_iter().enumerate() {
+            if ready.contains(&(i as u32)) {
+                total += future.get().unwrap_or_default();
+            } else {
+                still.push(future);
+            }
+        }
+        pending = still;
+    }
+    total
+}
+
 impl exports::test::probe::calls::Guest for Probe {
     fn blocking_get(target: String) -> Result<u64, String> {
         text(api(target).try_blocking_get())
@@ -141,6 +163,25 @@ impl exports::test::probe::calls::Guest for Probe {
         let timeout = std::time::Duration::from_millis(u64::from(timeout_ms));
         golem_rpc::join_all_with_timeout(&[&pending], timeout).map_err(|e| e.to_string())?;
         text(pending.try_get().expect("arrived"))
+    }
+
+    fn bench_fan_out(targets: Vec<String>, n: u32, seed_loop: bool) -> (u64, u64) {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        let futures: Vec<FutureResult<u64>> = (0..n as usize)
+            .map(|i| clients[i % clients.len()].get())
+            .collect();
+        for client in &clients {
+            client.blocking_get();
+        }
+        let start = std::time::Instant::now();
+        let sum = if seed_loop {
+            seed_style_wait(futures)
+        } else {
+            let dynamic: Vec<&dyn golem_rpc::RpcFuture> = futures.iter().map(|f| f as _).collect();
+            golem_rpc::join_all(&dynamic);
+            futures.iter().map(|f| f.get().unwrap_or_default()).sum()
+        };
+        (sum, start.elapsed().as_nanos() as u64)
     }
 
     fn async_join(first: String, second: String) -> (Result<u64, String>, Result<u64, String>) {

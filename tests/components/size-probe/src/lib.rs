@@ -1,4 +1,5 @@
-//! Measures what `import!` adds to a release component: build with and without `--features rpc`.
+//! Measures what `import!` adds to a release component: build with no features (a minimal
+//! component), `--features fmt` (one that formats and panics, like most) and `--features rpc`.
 
 wit_bindgen::generate!({
     path: "wit",
@@ -13,6 +14,8 @@ golem_rpc::import!("../../../examples/counter/counter/wit/counter.wit");
 impl exports::test::size::run::Guest for SizeProbe {
     #[cfg(feature = "rpc")]
     fn run(target: String, values: Vec<u64>) -> u64 {
+        let text = format!("{target}: {values:?}");
+        assert!(!target.is_empty(), "no target in {text}");
         // Every function of the counter interface, each call form once.
         let api = counter::api::Api::new(&golem_rpc::Uri { value: target });
         api.blocking_add(1);
@@ -27,7 +30,14 @@ impl exports::test::size::run::Guest for SizeProbe {
         api.blocking_add_all(&values) + pending.get().unwrap_or_default()
     }
 
-    #[cfg(not(feature = "rpc"))]
+    #[cfg(all(feature = "fmt", not(feature = "rpc")))]
+    fn run(target: String, values: Vec<u64>) -> u64 {
+        let text = format!("{target}: {values:?}");
+        assert!(!target.is_empty(), "no target in {text}");
+        text.len() as u64 + values.iter().sum::<u64>()
+    }
+
+    #[cfg(not(feature = "fmt"))]
     fn run(target: String, values: Vec<u64>) -> u64 {
         target.len() as u64 + values.iter().sum::<u64>()
     }
