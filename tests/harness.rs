@@ -12,6 +12,8 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("caller", "counter-caller"),
     ("impostor", "impostor"),
     ("probe", "probe"),
+    ("resources", "resource-target"),
+    ("rcaller", "resource-caller"),
 ];
 
 /// The `.wasm` of every test component by package name, built (release) on first use.
@@ -20,11 +22,16 @@ pub fn artifacts() -> BTreeMap<String, PathBuf> {
     golem_rpc_host::build::build_components(&packages, true).expect("test components build")
 }
 
-/// A fresh host with every test component loaded under its short name.
+/// A fresh host with the components most tests use loaded under their short names.
 pub fn host() -> Host {
+    host_with(&["counter", "caller", "impostor", "probe"])
+}
+
+/// A fresh host with the named test components (see [`COMPONENTS`]) loaded.
+pub fn host_with(names: &[&str]) -> Host {
     let artifacts = artifacts();
     let host = Host::new().expect("host starts");
-    for (name, package) in COMPONENTS {
+    for (name, package) in COMPONENTS.iter().filter(|(name, _)| names.contains(name)) {
         host.add_component_file(name, &artifacts[*package])
             .unwrap_or_else(|e| panic!("loading {package}: {e:#}"));
     }

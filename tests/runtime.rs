@@ -54,7 +54,15 @@ fn u64s(value: &Val) -> Vec<Result<u64, String>> {
 fn get_self_uri_is_the_worker_urn_and_a_usable_target() {
     let host = host();
     let expected = host.worker_uri("probe", "p").unwrap();
-    assert_eq!(call(&host, "self-uri", &[]), string(&expected));
+    let Val::String(uri) = call(&host, "self-uri", &[]) else {
+        panic!()
+    };
+    assert_eq!(uri, expected);
+    // Another party can call the worker back through that URI.
+    let reply = host
+        .invoke_and_await(&uri, "test:probe/calls.{self-uri}", Vec::new())
+        .unwrap();
+    assert_eq!(reply.nodes[1], golem_rpc_host::WitNode::PrimString(uri));
 }
 
 #[test]

@@ -118,6 +118,10 @@ impl Module {
             rt: quote!(#runtime::__private),
             modules,
             derives: opts.additional_derives.clone(),
+            wire_prefixes: exported
+                .iter()
+                .filter_map(|e| Some((e.owner, e.wire_prefix.clone()?)))
+                .collect(),
         };
         let mut needed: Vec<TypeId> = Vec::new();
         for e in &exported {
@@ -326,12 +330,28 @@ fn client(
     let resolve = types.resolve;
     let rt = &types.rt;
     let mut errors = Vec::new();
-    let name = ident(&exported.client);
-    let span = exported
+    let resources = match resource_impls(types, exported, module, namespaces) {
+        Ok(tokens) => tokens,
+        Err(mut errs) => {
+            errors.append(&mut errs);
+            TokenStream::new()
+        }
+    };
+    let functions: Vec<&Function> = exported
         .functions
-        .first()
-        .map(|f| f.span)
-        .unwrap_or_default();
+        .iter()
+        .copied()
+        .filter(|f| resource_of(f).is_none())
+        .collect();
+    if functions.is_empty() {
+        return if errors.is_empty() {
+            Ok(resources)
+        } else {
+            Err(errors)
+        };
+    }
+    let name = ident(&exported.client);
+    let span = functions.first().map(|f| f.span).unwrap_or_default();
     if let Err(e) = claim(
         namespaces,
         module,
@@ -354,7 +374,7 @@ fn client(
     }
     let mut items = Vec::new();
     let mut aliases = Vec::new();
-    for function in &exported.functions {
+    for function in &functions {
         match method(types, exported, function, module, &mut methods, namespaces) {
             Ok((method, alias)) => {
                 items.push(method);
@@ -399,7 +419,93 @@ fn client(
         }
 
         #(#aliases)*
+
+        #resources
     })
+}
+
+/// The resource a function belongs to (constructor, method or static), if any.
+fn resource_of(function: &Function) -> Option<TypeId> {
+    match function.kind {
+        FunctionKind::Constructor(id)
+        | FunctionKind::Method(id)
+        | FunctionKind::Static(id)
+        | FunctionKind::AsyncMethod(id)
+        | FunctionKind::AsyncStatic(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// One `impl R { .. }` per resource of the interface: its constructor, methods and statics.
+fn resource_impls(
+    types: &Types<'_>,
+    exported: &Exported<'_>,
+    module: &[Ident],
+    namespaces: &mut HashMap<Vec<String>, Namespace>,
+) -> Result<TokenStream, Vec<Error>> {
+    let resolve = types.resolve;
+    let mut errors = Vec::new();
+    let mut by_resource: Vec<(TypeId, Vec<&Function>)> = Vec::new();
+    for function in &exported.functions {
+        let Some(id) = resource_of(function) else {
+            continue;
+        };
+        match by_resource.iter_mut().find(|(r, _)| *r == id) {
+            Some((_, functions)) => functions.push(function),
+            None => by_resource.push((id, vec![function])),
+        }
+    }
+    let mut tokens = TokenStream::new();
+    for (id, functions) in by_resource {
+        let resource = resolve.types[id].name.as_deref().unwrap_or_default();
+        let name = ident(&camel(resource));
+        let mut methods = Namespace::default();
+        for reserved in ["new", "try_new", "drop_remote", "__resource"] {
+            methods
+                .claim(reserved, format!("`{}::{reserved}`", camel(resource)))
+                .expect("a fresh namespace");
+        }
+        let mut items = Vec::new();
+        let mut aliases = Vec::new();
+        for function in functions {
+            let generated = match function.kind {
+                FunctionKind::Constructor(_) => {
+                    constructor(types, exported, function, resource, module).map(|t| (t, None))
+                }
+                _ => method(types, exported, function, module, &mut methods, namespaces),
+            };
+            match generated {
+                Ok((item, alias)) => {
+                    items.push(item);
+                    aliases.extend(alias);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        tokens.extend(quote! {
+            impl #name {
+                #(#items)*
+            }
+
+            #(#aliases)*
+        });
+    }
+    if errors.is_empty() {
+        Ok(tokens)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Who a generated method is called on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Receiver {
+    /// An interface's (or the world's) client: `&self`, calls go to `self.target`.
+    Client,
+    /// A resource method: `&self`, the resource's handle is parameter 0.
+    Method,
+    /// A resource's static function: `location: &Uri` comes first, there is no handle.
+    Static,
 }
 
 /// The methods for one function, and the future type alias when it has a result.
@@ -413,39 +519,63 @@ fn method(
 ) -> Result<(TokenStream, Option<TokenStream>), Error> {
     let resolve = types.resolve;
     let rt = &types.rt;
-    let wit = &function.name;
-    if function.kind != FunctionKind::Freestanding {
-        let what = match function.kind {
-            FunctionKind::AsyncFreestanding
-            | FunctionKind::AsyncMethod(_)
-            | FunctionKind::AsyncStatic(_) => "`async` functions",
-            _ => "resources",
-        };
-        return Err(Error::at(
-            resolve,
-            function.span,
-            format!("function `{wit}`: golem-rpc does not support {what} yet"),
-        ));
-    }
+    let (receiver, resource) = match function.kind {
+        FunctionKind::Freestanding => (Receiver::Client, None),
+        FunctionKind::Method(id) => (Receiver::Method, Some(id)),
+        FunctionKind::Static(id) => (Receiver::Static, Some(id)),
+        _ => {
+            let what = match function.kind {
+                FunctionKind::AsyncFreestanding
+                | FunctionKind::AsyncMethod(_)
+                | FunctionKind::AsyncStatic(_) => "`async` functions",
+                _ => "this kind of function",
+            };
+            return Err(Error::at(
+                resolve,
+                function.span,
+                format!(
+                    "function `{}`: golem-rpc does not support {what} yet",
+                    function.name
+                ),
+            ));
+        }
+    };
+    let wit = function.item_name();
+    let resource_name = resource.and_then(|id| resolve.types[id].name.as_deref());
+    let wire_ref = match resource_name {
+        Some(resource) => format!("{resource}.{wit}"),
+        None => wit.to_owned(),
+    };
     let wire = match &exported.wire_prefix {
-        Some(prefix) => format!("{prefix}.{{{wit}}}"),
-        None => wit.clone(),
+        Some(prefix) => format!("{prefix}.{{{wire_ref}}}"),
+        None => wire_ref.clone(),
+    };
+    let what = match resource_name {
+        Some(resource) => format!("`{resource}.{wit}`"),
+        None => format!("function `{wit}`"),
     };
 
+    // A method's `self` parameter is the handle, sent first; it is not a Rust parameter.
+    let skip = usize::from(receiver == Receiver::Method);
     let mut params = Vec::new();
     let mut param_types = Vec::new();
-    for param in &function.params {
-        params.push(ident(&snake(&param.name)));
+    let mut moved = Vec::new();
+    for param in &function.params[skip..] {
+        let name = ident(&snake(&param.name));
         let ty = types
             .spell(&param.ty, Mode::Param, module, function.span)
-            .map_err(|e| in_function(e, wit))?;
+            .map_err(|e| in_function(e, &wire_ref))?;
+        if types.is_own_handle(&param.ty) {
+            moved.push(name.clone());
+        }
+        params.push(name);
         param_types.push(ty);
     }
     let result = match &function.result {
         Some(ty) => Some(
             types
                 .spell(ty, Mode::Owned, module, function.span)
-                .map_err(|e| in_function(e, wit))?,
+                .map_err(|e| in_function(e, &wire_ref))?,
         ),
         None => None,
     };
@@ -460,12 +590,12 @@ fn method(
         names.push(&try_plain);
     }
     for name in names {
-        methods.claim(name, format!("function `{wit}`")).map_err(|previous| {
+        methods.claim(name, what.clone()).map_err(|previous| {
             Error::at(
                 resolve,
                 function.span,
                 format!(
-                    "function `{wit}` needs a method `{name}`, which {previous} already generates; rename one of them in the WIT"
+                    "{what} needs a method `{name}`, which {previous} already generates; rename one of them in the WIT"
                 ),
             )
         })?;
@@ -477,8 +607,34 @@ fn method(
         ident(&try_plain),
     );
 
-    let signature = quote!(&self, #(#params: #param_types),*);
-    let encoded = quote!(&[#(#rt::encode(&#params)),*]);
+    let (signature, forward, target, target_or_panic) = match receiver {
+        Receiver::Client => (
+            quote!(&self, #(#params: #param_types),*),
+            quote!(self.),
+            quote!(&self.target),
+            quote!(&self.target),
+        ),
+        Receiver::Method => (
+            quote!(&self, #(#params: #param_types),*),
+            quote!(self.),
+            quote!(self.resource.target()),
+            quote!(self.resource.target()),
+        ),
+        Receiver::Static => (
+            quote!(location: &#rt::Uri, #(#params: #param_types),*),
+            quote!(Self::),
+            quote!(&#rt::Target::new(location)?),
+            quote!(&#rt::Target::connect(location)),
+        ),
+    };
+    let forward_args = match receiver {
+        Receiver::Static => quote!(location, #(#params),*),
+        _ => quote!(#(#params),*),
+    };
+    let handle = (receiver == Receiver::Method).then(|| quote!(self.resource.handle(),));
+    let encoded = quote!(&[#handle #(#rt::encode(&#params)),*]);
+    // Resources passed as `own<R>` now belong to the callee: their handles must not drop them.
+    let release = quote!(#(#moved.__resource().release();)*);
     let wit_docs = function.docs.contents.as_deref().map(|d| {
         let lines = d.lines().map(|l| format!(" {l}"));
         quote!(#(#[doc = #lines])* #[doc = ""])
@@ -491,7 +647,7 @@ fn method(
         #[doc = #blocking_doc]
         #[track_caller]
         pub fn #blocking(#signature) -> #ret {
-            match self.#try_blocking(#(#params),*) {
+            match #forward #try_blocking(#forward_args) {
                 #rt::Result::Ok(__value) => __value,
                 #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
             }
@@ -500,18 +656,25 @@ fn method(
         #wit_docs
         #[doc = #try_blocking_doc]
         pub fn #try_blocking(#signature) -> #rt::Result<#ret, #rt::Error> {
-            #rt::invoke_and_await(&self.target, #wire, #encoded)
+            let __result = #rt::invoke_and_await(#target, #wire, #encoded);
+            if __result.is_ok() {
+                #release
+            }
+            __result
         }
     };
 
     let alias = match &result {
         Some(result) => {
-            let future_name = format!("Future{}Result", camel(wit));
+            let future_name = match resource_name {
+                Some(resource) => format!("Future{}{}Result", camel(resource), camel(wit)),
+                None => format!("Future{}Result", camel(wit)),
+            };
             claim(
                 namespaces,
                 module,
                 &future_name,
-                format!("the future type of function `{wit}`"),
+                format!("the future type of {what}"),
                 resolve,
                 function.span,
             )?;
@@ -521,8 +684,11 @@ fn method(
             tokens.extend(quote! {
                 #wit_docs
                 #[doc = #doc]
+                #[track_caller]
                 pub fn #plain(#signature) -> #future {
-                    #rt::async_invoke_and_await(&self.target, #wire, #encoded)
+                    let __future = #rt::async_invoke_and_await(#target_or_panic, #wire, #encoded);
+                    #release
+                    __future
                 }
             });
             let alias_doc = format!(
@@ -544,7 +710,7 @@ fn method(
                 #[doc = #doc]
                 #[track_caller]
                 pub fn #plain(#signature) {
-                    if let #rt::Result::Err(__error) = self.#try_plain(#(#params),*) {
+                    if let #rt::Result::Err(__error) = #forward #try_plain(#forward_args) {
                         #rt::fail("invoke", #wire, &__error)
                     }
                 }
@@ -552,13 +718,78 @@ fn method(
                 #wit_docs
                 #[doc = #try_doc]
                 pub fn #try_plain(#signature) -> #rt::Result<(), #rt::Error> {
-                    #rt::invoke(&self.target, #wire, #encoded)
+                    let __result = #rt::invoke(#target, #wire, #encoded);
+                    if __result.is_ok() {
+                        #release
+                    }
+                    __result
                 }
             });
             None
         }
     };
     Ok((tokens, alias))
+}
+
+/// The constructor of resource `resource`: `new(location, params..)` and `try_new`.
+fn constructor(
+    types: &Types<'_>,
+    exported: &Exported<'_>,
+    function: &Function,
+    resource: &str,
+    module: &[Ident],
+) -> Result<TokenStream, Error> {
+    let rt = &types.rt;
+    let prefix = exported.wire_prefix.as_deref().unwrap_or_default();
+    let wire = format!("{prefix}.{{{resource}.new}}");
+    let drop_wire = format!("{prefix}.{{{resource}.drop}}");
+    let mut params = Vec::new();
+    let mut param_types = Vec::new();
+    let mut moved = Vec::new();
+    for param in &function.params {
+        let name = ident(&snake(&param.name));
+        param_types.push(
+            types
+                .spell(&param.ty, Mode::Param, module, function.span)
+                .map_err(|e| in_function(e, &format!("{resource}.new")))?,
+        );
+        if types.is_own_handle(&param.ty) {
+            moved.push(name.clone());
+        }
+        params.push(name);
+    }
+    let wit_docs = function.docs.contents.as_deref().map(|d| {
+        let lines = d.lines().map(|l| format!(" {l}"));
+        quote!(#(#[doc = #lines])* #[doc = ""])
+    });
+    let doc = format!(
+        " Creates the resource in the worker at `location` (`{wire}`); panics if that fails, see `try_new`."
+    );
+    let try_doc = format!(" Creates the resource in the worker at `location` (`{wire}`).");
+    Ok(quote! {
+        #wit_docs
+        #[doc = #doc]
+        #[track_caller]
+        pub fn new(location: &#rt::Uri, #(#params: #param_types),*) -> Self {
+            match Self::try_new(location, #(#params),*) {
+                #rt::Result::Ok(__value) => __value,
+                #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+            }
+        }
+
+        #wit_docs
+        #[doc = #try_doc]
+        pub fn try_new(location: &#rt::Uri, #(#params: #param_types),*) -> #rt::Result<Self, #rt::Error> {
+            let __resource = #rt::RemoteResource::construct(
+                location,
+                #wire,
+                #drop_wire,
+                &[#(#rt::encode(&#params)),*],
+            )?;
+            #(#moved.__resource().release();)*
+            #rt::Result::Ok(Self { resource: __resource })
+        }
+    })
 }
 
 fn in_function(error: Error, function: &str) -> Error {

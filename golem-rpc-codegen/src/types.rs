@@ -35,6 +35,8 @@ pub struct Types<'a> {
     pub modules: HashMap<TypeOwner, Vec<Ident>>,
     /// Derives added to every generated record, variant and enum (the `additional_derives` option).
     pub derives: Vec<syn::Path>,
+    /// How exported interfaces are named on the wire (`demo:counter/api`), by owner.
+    pub wire_prefixes: HashMap<TypeOwner, String>,
 }
 
 impl Types<'_> {
@@ -108,8 +110,24 @@ impl Types<'_> {
                 quote!((#(#items,)*))
             }
             TypeDefKind::Type(inner) => self.owned(inner, from, span)?,
+            TypeDefKind::Handle(Handle::Own(resource)) => self.named(*resource, from, span)?,
+            TypeDefKind::Handle(Handle::Borrow(resource)) => {
+                let resource = self.named(*resource, from, span)?;
+                quote!(&#resource)
+            }
             other => return Err(self.unsupported(kind_name(other), span)),
         })
+    }
+
+    /// Whether `ty` is `own<R>`: passing it moves the resource to the callee.
+    pub fn is_own_handle(&self, ty: &Type) -> bool {
+        match self.dealias(ty) {
+            Type::Id(id) => matches!(
+                self.resolve.types[id].kind,
+                TypeDefKind::Handle(Handle::Own(_))
+            ),
+            _ => false,
+        }
     }
 
     fn top_borrowed(&self, ty: &Type, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
@@ -273,6 +291,7 @@ impl Types<'_> {
             TypeDefKind::Variant(variant) => {
                 self.variant(&name, wit_name, variant, &docs, from, def.span)
             }
+            TypeDefKind::Resource => Ok(self.resource(id, &name, wit_name, &docs)),
             TypeDefKind::Enum(enumeration) => {
                 Ok(self.enumeration(&name, wit_name, enumeration, &docs))
             }
@@ -431,6 +450,62 @@ impl Types<'_> {
                 }
             }
         })
+    }
+
+    /// A resource owned by a remote worker: a handle that calls `{R.drop}` when dropped.
+    fn resource(
+        &self,
+        id: TypeId,
+        name: &Ident,
+        wit_name: &str,
+        docs: &TokenStream,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let owner = self.resolve.types[id].owner;
+        let prefix = match (self.wire_prefixes.get(&owner), owner) {
+            (Some(prefix), _) => prefix.clone(),
+            (None, TypeOwner::Interface(iface)) => self.resolve.id_of(iface).unwrap_or_default(),
+            (None, _) => String::new(),
+        };
+        let drop_wire = format!("{prefix}.{{{wit_name}.drop}}");
+        quote! {
+            #docs
+            ///
+            /// A handle to the resource in the worker that owns it; dropping the handle drops the
+            /// resource there (errors ignored: call `drop_remote` to see them).
+            pub struct #name {
+                resource: #rt::RemoteResource,
+            }
+
+            impl #name {
+                /// Drops the resource in the worker that owns it now, reporting any error.
+                pub fn drop_remote(self) -> #rt::Result<(), #rt::Error> {
+                    self.resource.drop_remote()
+                }
+
+                /// The runtime's view of the handle (owner URI and id).
+                pub fn __resource(&self) -> &#rt::RemoteResource {
+                    &self.resource
+                }
+            }
+
+            impl #rt::WitEncode for #name {
+                fn encode(&self, __builder: &mut #rt::ValueBuilder) {
+                    #rt::WitEncode::encode(&self.resource, __builder);
+                }
+            }
+
+            impl #rt::WitDecode for #name {
+                fn decode(
+                    __reader: &#rt::ValueReader<'_>,
+                    __index: #rt::NodeIndex,
+                ) -> #rt::Result<Self, #rt::DecodeError> {
+                    #rt::Result::Ok(Self {
+                        resource: #rt::decode_resource(__reader, __index, #drop_wire)?,
+                    })
+                }
+            }
+        }
     }
 
     fn enumeration(

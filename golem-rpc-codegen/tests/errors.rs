@@ -91,9 +91,30 @@ fn type_collisions_name_both_items() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let errs = errors(
-        "package a:b;\ninterface api {\n  variant v { a, b(u8) }\n  f: func(x: v);\n  g: func(x: future);\n  resource r;\n}\nworld w { export api; }\n",
+        "package a:b;\ninterface api {\n  f: func(x: future);\n  g: func() -> stream<u8>;\n  h: func(x: error-context);\n  get: func() -> u8;\n  blocking-get: func();\n}\nworld w { export api; }\n",
     );
-    assert!(errs.len() >= 2, "{errs:?}");
+    assert_eq!(errs.len(), 4, "{errs:?}");
+    assert!(errs[0].starts_with("function `f`"), "{errs:?}");
+    assert!(errs[1].starts_with("function `g`"), "{errs:?}");
+    assert!(errs[2].starts_with("function `h`"), "{errs:?}");
+    assert!(
+        errs[3].starts_with("function `blocking-get` needs a method"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn resource_method_collisions_name_the_resource() {
+    let errs = errors(
+        "package a:b;\ninterface api {\n  resource r {\n    drop-remote: func();\n  }\n}\nworld w { export api; }\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "`r.drop-remote` needs a method `drop_remote`, which `R::drop_remote` already generates"
+        ),
+        "{errs:?}"
+    );
 }
 
 #[test]

@@ -36,6 +36,7 @@ mod codec;
 mod error;
 mod exec;
 mod join;
+mod resource;
 mod self_uri;
 mod uri;
 
@@ -51,6 +52,7 @@ pub use codec::{
 pub use error::Error;
 pub use exec::block_on;
 pub use join::{Elapsed, collect, join_all, join_all_with_timeout, map_concurrent, select};
+pub use resource::{Handle, RemoteResource};
 pub use self_uri::get_self_uri;
 pub use uri::{ComponentId, UriError};
 
@@ -72,7 +74,8 @@ pub use golem_rpc_macro::import;
 pub mod __private {
     pub use crate::call::{async_invoke_and_await, decode_results, fail, invoke, invoke_and_await};
     pub use crate::codec::{DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode, encode};
-    pub use crate::{Error, FutureResult, NodeIndex, Target, Uri, WitValue};
+    pub use crate::resource::decode_resource;
+    pub use crate::{Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue};
     pub use ::core::result::Result;
     pub use ::std::string::String;
     pub use ::std::vec::Vec;

@@ -8,6 +8,7 @@ golem_rpc::import!("../golem-rpc-codegen/tests/codegen/primitives.wit");
 golem_rpc::import!("../golem-rpc-codegen/tests/codegen/borrowing.wit");
 golem_rpc::import!("../golem-rpc-codegen/tests/codegen/ledger");
 golem_rpc::import!("../golem-rpc-codegen/tests/codegen/variants.wit");
+golem_rpc::import!("../golem-rpc-codegen/tests/codegen/resources.wit");
 
 use variants::shapes::{Color, Shape, Small};
 

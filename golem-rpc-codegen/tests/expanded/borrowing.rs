@@ -137,7 +137,7 @@ pub mod borrowing {
                 ::std::vec::Vec<Named>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{lists}",
                     &[
@@ -147,9 +147,12 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{lists}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn lists(
                 &self,
                 a: &[u8],
@@ -158,7 +161,7 @@ pub mod borrowing {
                 d: &[Named],
                 e: &[Point],
             ) -> FutureListsResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{lists}",
                     &[
@@ -168,7 +171,8 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:borrowing/shapes.{options}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -203,7 +207,7 @@ pub mod borrowing {
                 ::core::option::Option<::core::option::Option<::std::string::String>>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{options}",
                     &[
@@ -213,9 +217,12 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{options}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn options(
                 &self,
                 a: ::core::option::Option<&str>,
@@ -224,7 +231,7 @@ pub mod borrowing {
                 d: ::core::option::Option<&Named>,
                 e: ::core::option::Option<::core::option::Option<&str>>,
             ) -> FutureOptionsResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{options}",
                     &[
@@ -234,7 +241,8 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:borrowing/shapes.{results}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -269,7 +277,7 @@ pub mod borrowing {
                 ::core::result::Result<Named, ::std::string::String>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{results}",
                     &[
@@ -279,9 +287,12 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{results}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn results(
                 &self,
                 a: ::core::result::Result<&str, &str>,
@@ -290,7 +301,7 @@ pub mod borrowing {
                 d: ::core::result::Result<u32, ()>,
                 e: ::core::result::Result<&Point, &str>,
             ) -> FutureResultsResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{results}",
                     &[
@@ -300,7 +311,8 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&e),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:borrowing/shapes.{tuples}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -333,7 +345,7 @@ pub mod borrowing {
                 (::std::string::String, Point),
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{tuples}",
                     &[
@@ -342,9 +354,12 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&d),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{tuples}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn tuples(
                 &self,
                 a: (&str, u32),
@@ -352,7 +367,7 @@ pub mod borrowing {
                 c: (&Named, &Point),
                 d: (&str, &MyU32),
             ) -> FutureTuplesResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{tuples}",
                     &[
@@ -361,7 +376,8 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&d),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:borrowing/shapes.{records}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -383,25 +399,29 @@ pub mod borrowing {
                 a: Point,
                 b: &Named,
             ) -> ::golem_rpc::__private::Result<Named, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{records}",
                     &[
                         ::golem_rpc::__private::encode(&a),
                         ::golem_rpc::__private::encode(&b),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{records}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn records(&self, a: Point, b: &Named) -> FutureRecordsResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{records}",
                     &[
                         ::golem_rpc::__private::encode(&a),
                         ::golem_rpc::__private::encode(&b),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:borrowing/shapes.{aliases}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -431,7 +451,7 @@ pub mod borrowing {
                 c: &[::std::string::String],
                 d: &MaybeName,
             ) -> ::golem_rpc::__private::Result<Names, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{aliases}",
                     &[
@@ -440,9 +460,12 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&d),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:borrowing/shapes.{aliases}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn aliases(
                 &self,
                 a: &str,
@@ -450,7 +473,7 @@ pub mod borrowing {
                 c: &[::std::string::String],
                 d: &MaybeName,
             ) -> FutureAliasesResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:borrowing/shapes.{aliases}",
                     &[
@@ -459,7 +482,8 @@ pub mod borrowing {
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&d),
                     ],
-                )
+                );
+                __future
             }
         }
         /// The pending result of `test:borrowing/shapes.{lists}`: `subscribe()` to wait, `get()`/`try_get()` to take it.

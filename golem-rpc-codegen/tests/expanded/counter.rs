@@ -90,11 +90,13 @@ pub mod counter {
                 &self,
                 value: u64,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{add}",
                     &[::golem_rpc::__private::encode(&value)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Adds `value` to the counter.
             ///
@@ -117,11 +119,13 @@ pub mod counter {
                 &self,
                 value: u64,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke(
+                let __result = ::golem_rpc::__private::invoke(
                     &self.target,
                     "demo:counter/api.{add}",
                     &[::golem_rpc::__private::encode(&value)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// The current total.
             ///
@@ -145,21 +149,25 @@ pub mod counter {
             pub fn try_blocking_get(
                 &self,
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{get}",
                     &[],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// The current total.
             ///
             /// Starts `demo:counter/api.{get}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn get(&self) -> FutureGetResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{get}",
                     &[],
-                )
+                );
+                __future
             }
             /// Adds every value and returns the new total.
             ///
@@ -184,21 +192,25 @@ pub mod counter {
                 &self,
                 values: &[u64],
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{add-all}",
                     &[::golem_rpc::__private::encode(&values)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Adds every value and returns the new total.
             ///
             /// Starts `demo:counter/api.{add-all}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn add_all(&self, values: &[u64]) -> FutureAddAllResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{add-all}",
                     &[::golem_rpc::__private::encode(&values)],
-                )
+                );
+                __future
             }
             /// Subtracts `value`, or explains why it cannot.
             ///
@@ -229,21 +241,25 @@ pub mod counter {
                 ::core::result::Result<u64, ::std::string::String>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{try-sub}",
                     &[::golem_rpc::__private::encode(&value)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Subtracts `value`, or explains why it cannot.
             ///
             /// Starts `demo:counter/api.{try-sub}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn try_sub(&self, value: u64) -> FutureTrySubResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{try-sub}",
                     &[::golem_rpc::__private::encode(&value)],
-                )
+                );
+                __future
             }
             /// Remembers a label, optionally with a suffix, and returns the stored text.
             ///
@@ -276,31 +292,35 @@ pub mod counter {
                 ::std::string::String,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{tag}",
                     &[
                         ::golem_rpc::__private::encode(&name),
                         ::golem_rpc::__private::encode(&suffix),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Remembers a label, optionally with a suffix, and returns the stored text.
             ///
             /// Starts `demo:counter/api.{tag}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn tag(
                 &self,
                 name: &str,
                 suffix: ::core::option::Option<&str>,
             ) -> FutureTagResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{tag}",
                     &[
                         ::golem_rpc::__private::encode(&name),
                         ::golem_rpc::__private::encode(&suffix),
                     ],
-                )
+                );
+                __future
             }
             /// Smallest and largest of `values`, if any.
             ///
@@ -331,21 +351,25 @@ pub mod counter {
                 ::core::option::Option<(i32, i32)>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{min-max}",
                     &[::golem_rpc::__private::encode(&values)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Smallest and largest of `values`, if any.
             ///
             /// Starts `demo:counter/api.{min-max}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn min_max(&self, values: &[i32]) -> FutureMinMaxResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{min-max}",
                     &[::golem_rpc::__private::encode(&values)],
-                )
+                );
+                __future
             }
             /// Everything seen so far.
             ///
@@ -369,21 +393,25 @@ pub mod counter {
             pub fn try_blocking_get_stats(
                 &self,
             ) -> ::golem_rpc::__private::Result<Stats, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{get-stats}",
                     &[],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Everything seen so far.
             ///
             /// Starts `demo:counter/api.{get-stats}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn get_stats(&self) -> FutureGetStatsResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{get-stats}",
                     &[],
-                )
+                );
+                __future
             }
             /// Resets the counter to `stats.total`, keeping its labels.
             ///
@@ -408,21 +436,25 @@ pub mod counter {
                 &self,
                 snapshot: &Stats,
             ) -> ::golem_rpc::__private::Result<bool, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "demo:counter/api.{restore}",
                     &[::golem_rpc::__private::encode(&snapshot)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Resets the counter to `stats.total`, keeping its labels.
             ///
             /// Starts `demo:counter/api.{restore}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn restore(&self, snapshot: &Stats) -> FutureRestoreResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "demo:counter/api.{restore}",
                     &[::golem_rpc::__private::encode(&snapshot)],
-                )
+                );
+                __future
             }
         }
         /// The pending result of `demo:counter/api.{get}`: `subscribe()` to wait, `get()`/`try_get()` to take it.

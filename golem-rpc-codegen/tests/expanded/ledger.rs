@@ -46,13 +46,25 @@ pub mod ledger {
             ::std::string::String,
             ::golem_rpc::__private::Error,
         > {
-            ::golem_rpc::__private::invoke_and_await(&self.target, "version", &[])
+            let __result = ::golem_rpc::__private::invoke_and_await(
+                &self.target,
+                "version",
+                &[],
+            );
+            if __result.is_ok() {}
+            __result
         }
         /// A world-level function: sent with its bare name.
         ///
         /// Starts `version` without waiting; the returned future yields its result.
+        #[track_caller]
         pub fn version(&self) -> FutureVersionResult {
-            ::golem_rpc::__private::async_invoke_and_await(&self.target, "version", &[])
+            let __future = ::golem_rpc::__private::async_invoke_and_await(
+                &self.target,
+                "version",
+                &[],
+            );
+            __future
         }
     }
     /// The pending result of `version`: `subscribe()` to wait, `get()`/`try_get()` to take it.
@@ -110,19 +122,23 @@ pub mod ledger {
                 &self,
                 e: &Entry,
             ) -> ::golem_rpc::__private::Result<u32, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:ledger/books.{add}",
                     &[::golem_rpc::__private::encode(&e)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:ledger/books.{add}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn add(&self, e: &Entry) -> FutureAddResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:ledger/books.{add}",
                     &[::golem_rpc::__private::encode(&e)],
-                )
+                );
+                __future
             }
             /// Calls `test:ledger/books.{total}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -143,19 +159,23 @@ pub mod ledger {
                 &self,
                 c: &str,
             ) -> ::golem_rpc::__private::Result<Money, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:ledger/books.{total}",
                     &[::golem_rpc::__private::encode(&c)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:ledger/books.{total}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn total(&self, c: &str) -> FutureTotalResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:ledger/books.{total}",
                     &[::golem_rpc::__private::encode(&c)],
-                )
+                );
+                __future
             }
         }
         /// The pending result of `test:ledger/books.{add}`: `subscribe()` to wait, `get()`/`try_get()` to take it.

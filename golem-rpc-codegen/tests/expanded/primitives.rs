@@ -46,19 +46,23 @@ pub mod primitives {
                 &self,
                 x: bool,
             ) -> ::golem_rpc::__private::Result<bool, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-bool}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-bool}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_bool(&self, x: bool) -> FutureEchoBoolResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-bool}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-u8}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -79,19 +83,23 @@ pub mod primitives {
                 &self,
                 x: u8,
             ) -> ::golem_rpc::__private::Result<u8, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u8}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-u8}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_u8(&self, x: u8) -> FutureEchoU8Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u8}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-u16}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -112,19 +120,23 @@ pub mod primitives {
                 &self,
                 x: u16,
             ) -> ::golem_rpc::__private::Result<u16, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u16}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-u16}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_u16(&self, x: u16) -> FutureEchoU16Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u16}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-u32}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -145,19 +157,23 @@ pub mod primitives {
                 &self,
                 x: u32,
             ) -> ::golem_rpc::__private::Result<u32, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-u32}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_u32(&self, x: u32) -> FutureEchoU32Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-u64}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -178,19 +194,23 @@ pub mod primitives {
                 &self,
                 x: u64,
             ) -> ::golem_rpc::__private::Result<u64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-u64}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_u64(&self, x: u64) -> FutureEchoU64Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-u64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-s8}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -211,19 +231,23 @@ pub mod primitives {
                 &self,
                 x: i8,
             ) -> ::golem_rpc::__private::Result<i8, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s8}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-s8}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_s8(&self, x: i8) -> FutureEchoS8Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s8}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-s16}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -244,19 +268,23 @@ pub mod primitives {
                 &self,
                 x: i16,
             ) -> ::golem_rpc::__private::Result<i16, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s16}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-s16}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_s16(&self, x: i16) -> FutureEchoS16Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s16}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-s32}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -277,19 +305,23 @@ pub mod primitives {
                 &self,
                 x: i32,
             ) -> ::golem_rpc::__private::Result<i32, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-s32}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_s32(&self, x: i32) -> FutureEchoS32Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-s64}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -310,19 +342,23 @@ pub mod primitives {
                 &self,
                 x: i64,
             ) -> ::golem_rpc::__private::Result<i64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-s64}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_s64(&self, x: i64) -> FutureEchoS64Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-s64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-f32}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -343,19 +379,23 @@ pub mod primitives {
                 &self,
                 x: f32,
             ) -> ::golem_rpc::__private::Result<f32, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-f32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-f32}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_f32(&self, x: f32) -> FutureEchoF32Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-f32}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-f64}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -376,19 +416,23 @@ pub mod primitives {
                 &self,
                 x: f64,
             ) -> ::golem_rpc::__private::Result<f64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-f64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-f64}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_f64(&self, x: f64) -> FutureEchoF64Result {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-f64}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-char}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -409,19 +453,23 @@ pub mod primitives {
                 &self,
                 x: char,
             ) -> ::golem_rpc::__private::Result<char, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-char}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-char}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_char(&self, x: char) -> FutureEchoCharResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-char}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{echo-string}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -445,19 +493,23 @@ pub mod primitives {
                 ::std::string::String,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-string}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{echo-string}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn echo_string(&self, x: &str) -> FutureEchoStringResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{echo-string}",
                     &[::golem_rpc::__private::encode(&x)],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{many}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -492,7 +544,7 @@ pub mod primitives {
                 (u8, i64, ::std::string::String, f64, char),
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{many}",
                     &[
@@ -502,9 +554,12 @@ pub mod primitives {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&type_),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:primitives/echo@1.2.0.{many}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn many(
                 &self,
                 a: u8,
@@ -513,7 +568,7 @@ pub mod primitives {
                 d: f64,
                 type_: char,
             ) -> FutureManyResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{many}",
                     &[
@@ -523,7 +578,8 @@ pub mod primitives {
                         ::golem_rpc::__private::encode(&d),
                         ::golem_rpc::__private::encode(&type_),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:primitives/echo@1.2.0.{nothing}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -543,11 +599,13 @@ pub mod primitives {
             pub fn try_blocking_nothing(
                 &self,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:primitives/echo@1.2.0.{nothing}",
                     &[],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Sends `test:primitives/echo@1.2.0.{nothing}` without waiting for it to run (fire-and-forget); panics if it cannot be sent.
             #[track_caller]
@@ -565,11 +623,13 @@ pub mod primitives {
             pub fn try_nothing(
                 &self,
             ) -> ::golem_rpc::__private::Result<(), ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke(
+                let __result = ::golem_rpc::__private::invoke(
                     &self.target,
                     "test:primitives/echo@1.2.0.{nothing}",
                     &[],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
         }
         /// The pending result of `test:primitives/echo@1.2.0.{echo-bool}`: `subscribe()` to wait, `get()`/`try_get()` to take it.

@@ -223,19 +223,23 @@ pub mod variants {
                 &self,
                 s: &Shape,
             ) -> ::golem_rpc::__private::Result<f64, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{area}",
                     &[::golem_rpc::__private::encode(&s)],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:variants/shapes.{area}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn area(&self, s: &Shape) -> FutureAreaResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{area}",
                     &[::golem_rpc::__private::encode(&s)],
-                )
+                );
+                __future
             }
             /// Calls `test:variants/shapes.{paint}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -257,25 +261,29 @@ pub mod variants {
                 c: Color,
                 s: Small,
             ) -> ::golem_rpc::__private::Result<Shape, ::golem_rpc::__private::Error> {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{paint}",
                     &[
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&s),
                     ],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:variants/shapes.{paint}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn paint(&self, c: Color, s: Small) -> FuturePaintResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{paint}",
                     &[
                         ::golem_rpc::__private::encode(&c),
                         ::golem_rpc::__private::encode(&s),
                     ],
-                )
+                );
+                __future
             }
             /// Calls `test:variants/shapes.{all}` and waits for its result; panics if the call fails.
             #[track_caller]
@@ -298,19 +306,23 @@ pub mod variants {
                 ::std::vec::Vec<Shape>,
                 ::golem_rpc::__private::Error,
             > {
-                ::golem_rpc::__private::invoke_and_await(
+                let __result = ::golem_rpc::__private::invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{all}",
                     &[],
-                )
+                );
+                if __result.is_ok() {}
+                __result
             }
             /// Starts `test:variants/shapes.{all}` without waiting; the returned future yields its result.
+            #[track_caller]
             pub fn all(&self) -> FutureAllResult {
-                ::golem_rpc::__private::async_invoke_and_await(
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
                     &self.target,
                     "test:variants/shapes.{all}",
                     &[],
-                )
+                );
+                __future
             }
         }
         /// The pending result of `test:variants/shapes.{area}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
