@@ -59,12 +59,24 @@ pub fn invoke_and_await<T: WitDecode>(
     function: &'static str,
     params: &[WitValue],
 ) -> Result<T, Error> {
-    target.check_not_self(function)?;
-    let reply = target.rpc.invoke_and_await(function, params)?;
+    let reply = invoke_and_await_raw(target, function, params)?;
     decode_results(&reply).map_err(|error| Error::Decode { function, error })
 }
 
+// Kept out of line: the canonical-ABI lowering of `list<wit-value>` is large, and inlined into
+// every generic caller it would be copied once per call site and result type.
+#[inline(never)]
+fn invoke_and_await_raw(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+) -> Result<WitValue, Error> {
+    target.check_not_self(function)?;
+    target.rpc.invoke_and_await(function, params).map_err(Error::from)
+}
+
 /// Calls `function` on the target without waiting for it to run (`invoke`).
+#[inline(never)]
 pub fn invoke(target: &Target, function: &'static str, params: &[WitValue]) -> Result<(), Error> {
     target.rpc.invoke(function, params).map_err(Error::from)
 }
@@ -76,11 +88,20 @@ pub fn async_invoke_and_await<T: WitDecode>(
     params: &[WitValue],
 ) -> FutureResult<T> {
     FutureResult {
-        inner: target.rpc.async_invoke_and_await(function, params),
+        inner: async_invoke_raw(target, function, params),
         function,
         state: RefCell::new(State::Pending),
         _result: PhantomData,
     }
+}
+
+#[inline(never)]
+fn async_invoke_raw(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+) -> FutureInvokeResult {
+    target.rpc.async_invoke_and_await(function, params)
 }
 
 /// Reads a reply: Golem wraps a function's results in a tuple (a record when they are named).
