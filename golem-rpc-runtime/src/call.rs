@@ -72,7 +72,10 @@ fn invoke_and_await_raw(
     params: &[WitValue],
 ) -> Result<WitValue, Error> {
     target.check_not_self(function)?;
-    target.rpc.invoke_and_await(function, params).map_err(Error::from)
+    target
+        .rpc
+        .invoke_and_await(function, params)
+        .map_err(Error::from)
 }
 
 /// Calls `function` on the target without waiting for it to run (`invoke`).

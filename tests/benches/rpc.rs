@@ -130,6 +130,7 @@ fn main() {
         std::fs::metadata(path).unwrap().len()
     };
     let (minimal, typical, with) = (size(&[]), size(&["fmt"]), size(&["rpc"]));
+    let many = size(&["many"]);
     println!("release component size (tests/components/size-probe, profile wasm-release)");
     println!("  minimal component, no fmt/panics      {minimal:>8} bytes");
     println!("  typical component: formats, panics    {typical:>8} bytes  1.00x (baseline)");
@@ -138,5 +139,10 @@ fn main() {
         with as f64 / typical as f64,
         with - typical,
         with - minimal
+    );
+    println!(
+        "  + 10 more interfaces x 10 functions    {many:>8} bytes  (+{} bytes: {} bytes per interface, each function called once; goal <= 5 KB)",
+        many - with,
+        (many - with) / 10
     );
 }
