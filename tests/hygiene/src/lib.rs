@@ -35,6 +35,10 @@ pub mod golem_rpc {}
     runtime_path: ::rpc,
     debug: true,
 });
+::rpc::import!({
+    path: "../../golem-rpc-codegen/tests/codegen/resources.wit",
+    runtime_path: ::rpc,
+});
 // The same target twice, under another module name and with only part of it.
 ::rpc::import!({
     path: "../../golem-rpc-codegen/tests/codegen/counter.wit",
