@@ -14,6 +14,8 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("probe", "probe"),
     ("resources", "resource-target"),
     ("rcaller", "resource-caller"),
+    ("kitchen", "kitchen-sink"),
+    ("kcaller", "kitchen-caller"),
 ];
 
 /// The `.wasm` of every test component by package name, built (release) on first use.

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use wit_parser::{
-    Docs, Enum, Handle, Record, Resolve, Span, Type, TypeDefKind, TypeId, TypeOwner, Variant,
+    Docs, Enum, Flags, Handle, Record, Resolve, Span, Type, TypeDefKind, TypeId, TypeOwner, Variant,
 };
 
 use crate::Error;
-use crate::names::{camel, ident, snake};
+use crate::names::{camel, ident, shouty, snake};
 
 /// How a type is used, which decides how it is spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +291,7 @@ impl Types<'_> {
             TypeDefKind::Variant(variant) => {
                 self.variant(&name, wit_name, variant, &docs, from, def.span)
             }
+            TypeDefKind::Flags(flags) => Ok(self.flags(&name, wit_name, flags, &docs)),
             TypeDefKind::Resource => Ok(self.resource(id, &name, wit_name, &docs)),
             TypeDefKind::Enum(enumeration) => {
                 Ok(self.enumeration(&name, wit_name, enumeration, &docs))
@@ -503,6 +504,189 @@ impl Types<'_> {
                     #rt::Result::Ok(Self {
                         resource: #rt::decode_resource(__reader, __index, #drop_wire)?,
                     })
+                }
+            }
+        }
+    }
+
+    /// Flags as a bitflags-style struct: one constant per flag, set operations, and a `Debug`
+    /// that names the flags that are set.
+    fn flags(
+        &self,
+        name: &Ident,
+        wit_name: &str,
+        flags: &Flags,
+        docs: &TokenStream,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let repr = match flags.flags.len() {
+            0..=8 => quote!(u8),
+            9..=16 => quote!(u16),
+            17..=32 => quote!(u32),
+            _ => quote!(u64),
+        };
+        let constants: Vec<Ident> = flags
+            .flags
+            .iter()
+            .map(|f| ident(&shouty(&f.name)))
+            .collect();
+        let constant_docs = flags
+            .flags
+            .iter()
+            .map(|f| docs_of(&f.docs, &format!("The flag `{}`.", f.name)));
+        let positions: Vec<usize> = (0..constants.len()).collect();
+        let shifts = positions.iter().map(|p| *p as u32);
+        let labels = flags.flags.iter().map(|f| shouty(&f.name));
+        let count = constants.len();
+        let all_bits = if constants.is_empty() {
+            quote!(0)
+        } else {
+            quote!(#(Self::#constants.bits)|*)
+        };
+        let expected = format!("flags `{wit_name}`");
+        let extra = self.extra_derives(&[
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "PartialOrd",
+            "Ord",
+            "Hash",
+            "Default",
+        ]);
+        quote! {
+            #docs
+            #[derive(
+                ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq,
+                ::core::cmp::PartialOrd, ::core::cmp::Ord, ::core::hash::Hash, ::core::default::Default #extra
+            )]
+            pub struct #name {
+                bits: #repr,
+            }
+
+            impl #name {
+                #(#constant_docs pub const #constants: Self = Self { bits: 1 << #shifts };)*
+
+                /// No flags set.
+                pub const fn empty() -> Self {
+                    Self { bits: 0 }
+                }
+
+                /// Every flag set.
+                pub const fn all() -> Self {
+                    Self { bits: #all_bits }
+                }
+
+                /// The flags as bits, flag `n` (in WIT declaration order) at bit `n`.
+                pub const fn bits(&self) -> #repr {
+                    self.bits
+                }
+
+                /// The flags whose bits are set in `bits`; other bits are ignored.
+                pub const fn from_bits_truncate(bits: #repr) -> Self {
+                    Self { bits: bits & Self::all().bits }
+                }
+
+                /// Whether no flag is set.
+                pub const fn is_empty(&self) -> bool {
+                    self.bits == 0
+                }
+
+                /// Whether every flag set in `other` is set here.
+                pub const fn contains(&self, other: Self) -> bool {
+                    self.bits & other.bits == other.bits
+                }
+
+                /// Sets the flags of `other`.
+                pub fn insert(&mut self, other: Self) {
+                    self.bits |= other.bits;
+                }
+
+                /// Clears the flags of `other`.
+                pub fn remove(&mut self, other: Self) {
+                    self.bits &= !other.bits;
+                }
+            }
+
+            impl ::core::ops::BitOr for #name {
+                type Output = Self;
+                fn bitor(self, other: Self) -> Self {
+                    Self { bits: self.bits | other.bits }
+                }
+            }
+
+            impl ::core::ops::BitAnd for #name {
+                type Output = Self;
+                fn bitand(self, other: Self) -> Self {
+                    Self { bits: self.bits & other.bits }
+                }
+            }
+
+            impl ::core::ops::BitXor for #name {
+                type Output = Self;
+                fn bitxor(self, other: Self) -> Self {
+                    Self { bits: self.bits ^ other.bits }
+                }
+            }
+
+            impl ::core::ops::Not for #name {
+                type Output = Self;
+                fn not(self) -> Self {
+                    Self::from_bits_truncate(!self.bits)
+                }
+            }
+
+            impl ::core::ops::BitOrAssign for #name {
+                fn bitor_assign(&mut self, other: Self) {
+                    self.bits |= other.bits;
+                }
+            }
+
+            impl ::core::ops::BitAndAssign for #name {
+                fn bitand_assign(&mut self, other: Self) {
+                    self.bits &= other.bits;
+                }
+            }
+
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    __f.write_str(::core::stringify!(#name))?;
+                    __f.write_str("(")?;
+                    let mut __first = true;
+                    #(
+                        if self.contains(Self::#constants) {
+                            if !__first {
+                                __f.write_str(" | ")?;
+                            }
+                            __first = false;
+                            __f.write_str(#labels)?;
+                        }
+                    )*
+                    let _ = __first;
+                    __f.write_str(")")
+                }
+            }
+
+            impl #rt::WitEncode for #name {
+                fn encode(&self, __builder: &mut #rt::ValueBuilder) {
+                    __builder.flags(::std::vec![#(self.contains(Self::#constants)),*]);
+                }
+            }
+
+            impl #rt::WitDecode for #name {
+                fn decode(
+                    __reader: &#rt::ValueReader<'_>,
+                    __index: #rt::NodeIndex,
+                ) -> #rt::Result<Self, #rt::DecodeError> {
+                    let __set = __reader.flags(__index, #expected, #count)?;
+                    let mut __flags = Self::empty();
+                    #(
+                        if __set[#positions] {
+                            __flags.insert(Self::#constants);
+                        }
+                    )*
+                    let _ = __set;
+                    #rt::Result::Ok(__flags)
                 }
             }
         }

@@ -141,6 +141,11 @@ impl ValueBuilder {
         self.push(WitNode::VariantValue((case, None)));
     }
 
+    /// Writes flags: one `bool` per flag, in declaration order.
+    pub fn flags(&mut self, set: Vec<bool>) {
+        self.push(WitNode::FlagsValue(set));
+    }
+
     /// Writes case `case` (its declaration index) of an enum.
     pub fn enum_case(&mut self, case: u32) {
         self.push(WitNode::EnumValue(case));
@@ -297,6 +302,23 @@ impl<'a> ValueReader<'a> {
                 Err(DecodeError::new("no payload", "a payload node")
                     .within(PathSegment::Case(case)))
             }
+        }
+    }
+
+    /// The flags at `index`: one `bool` per flag in declaration order, exactly `count` of them.
+    pub fn flags(
+        &self,
+        index: NodeIndex,
+        expected: &'static str,
+        count: usize,
+    ) -> Result<&'a [bool], DecodeError> {
+        match self.node(index, expected)? {
+            WitNode::FlagsValue(set) if set.len() == count => Ok(set),
+            WitNode::FlagsValue(set) => Err(DecodeError::new(
+                format!("{expected} with {count} flags"),
+                format!("{} flags", set.len()),
+            )),
+            other => Err(DecodeError::unexpected(expected, other)),
         }
     }
 

@@ -10,7 +10,7 @@ golem_rpc::import!("../golem-rpc-codegen/tests/codegen/ledger");
 golem_rpc::import!("../golem-rpc-codegen/tests/codegen/variants.wit");
 golem_rpc::import!("../golem-rpc-codegen/tests/codegen/resources.wit");
 
-use variants::shapes::{Color, Shape, Small};
+use variants::shapes::{Color, Perms, Shape, Small, Wide};
 
 #[test]
 fn variant_with_payload_matches_golem_layout() {
@@ -97,5 +97,30 @@ fn records_from_other_packages_round_trip() {
     assert_eq!(
         decode::<counter::api::Stats>(&encode(&stats)).unwrap(),
         stats
+    );
+}
+
+#[test]
+fn flags_are_bitflags_with_golem_layout() {
+    let p = Perms::READ | Perms::EXEC_ALL;
+    assert!(p.contains(Perms::READ) && !p.contains(Perms::WRITE));
+    assert_eq!(format!("{p:?}"), "Perms(READ | EXEC_ALL)");
+    assert_eq!(format!("{:?}", Perms::empty()), "Perms()");
+    assert_eq!((p ^ Perms::all()), Perms::WRITE);
+    assert_eq!(!Perms::READ, Perms::WRITE | Perms::EXEC_ALL);
+    assert_eq!(
+        encode(&p).nodes,
+        vec![WitNode::FlagsValue(vec![true, false, true])]
+    );
+    assert_eq!(decode::<Perms>(&encode(&p)).unwrap(), p);
+    let w = Wide::F0 | Wide::F31;
+    assert_eq!(w.bits(), 0x8000_0001);
+    assert_eq!(decode::<Wide>(&encode(&w)).unwrap(), w);
+    let short = golem_rpc::WitValue {
+        nodes: vec![WitNode::FlagsValue(vec![true])],
+    };
+    assert_eq!(
+        decode::<Perms>(&short).unwrap_err().to_string(),
+        "expected flags `perms` with 3 flags, found 1 flags"
     );
 }

@@ -180,6 +180,701 @@ pub mod variants {
                 }
             }
         }
+        /// Access rights.
+        #[derive(
+            ::core::clone::Clone,
+            ::core::marker::Copy,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::cmp::PartialOrd,
+            ::core::cmp::Ord,
+            ::core::hash::Hash,
+            ::core::default::Default
+        )]
+        pub struct Perms {
+            bits: u8,
+        }
+        impl Perms {
+            /// The flag `read`.
+            pub const READ: Self = Self { bits: 1 << 0u32 };
+            /// The flag `write`.
+            pub const WRITE: Self = Self { bits: 1 << 1u32 };
+            /// The flag `exec-all`.
+            pub const EXEC_ALL: Self = Self { bits: 1 << 2u32 };
+            /// No flags set.
+            pub const fn empty() -> Self {
+                Self { bits: 0 }
+            }
+            /// Every flag set.
+            pub const fn all() -> Self {
+                Self {
+                    bits: Self::READ.bits | Self::WRITE.bits | Self::EXEC_ALL.bits,
+                }
+            }
+            /// The flags as bits, flag `n` (in WIT declaration order) at bit `n`.
+            pub const fn bits(&self) -> u8 {
+                self.bits
+            }
+            /// The flags whose bits are set in `bits`; other bits are ignored.
+            pub const fn from_bits_truncate(bits: u8) -> Self {
+                Self {
+                    bits: bits & Self::all().bits,
+                }
+            }
+            /// Whether no flag is set.
+            pub const fn is_empty(&self) -> bool {
+                self.bits == 0
+            }
+            /// Whether every flag set in `other` is set here.
+            pub const fn contains(&self, other: Self) -> bool {
+                self.bits & other.bits == other.bits
+            }
+            /// Sets the flags of `other`.
+            pub fn insert(&mut self, other: Self) {
+                self.bits |= other.bits;
+            }
+            /// Clears the flags of `other`.
+            pub fn remove(&mut self, other: Self) {
+                self.bits &= !other.bits;
+            }
+        }
+        impl ::core::ops::BitOr for Perms {
+            type Output = Self;
+            fn bitor(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits | other.bits,
+                }
+            }
+        }
+        impl ::core::ops::BitAnd for Perms {
+            type Output = Self;
+            fn bitand(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits & other.bits,
+                }
+            }
+        }
+        impl ::core::ops::BitXor for Perms {
+            type Output = Self;
+            fn bitxor(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits ^ other.bits,
+                }
+            }
+        }
+        impl ::core::ops::Not for Perms {
+            type Output = Self;
+            fn not(self) -> Self {
+                Self::from_bits_truncate(!self.bits)
+            }
+        }
+        impl ::core::ops::BitOrAssign for Perms {
+            fn bitor_assign(&mut self, other: Self) {
+                self.bits |= other.bits;
+            }
+        }
+        impl ::core::ops::BitAndAssign for Perms {
+            fn bitand_assign(&mut self, other: Self) {
+                self.bits &= other.bits;
+            }
+        }
+        impl ::core::fmt::Debug for Perms {
+            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __f.write_str(::core::stringify!(Perms))?;
+                __f.write_str("(")?;
+                let mut __first = true;
+                if self.contains(Self::READ) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("READ")?;
+                }
+                if self.contains(Self::WRITE) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("WRITE")?;
+                }
+                if self.contains(Self::EXEC_ALL) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("EXEC_ALL")?;
+                }
+                let _ = __first;
+                __f.write_str(")")
+            }
+        }
+        impl ::golem_rpc::__private::WitEncode for Perms {
+            fn encode(&self, __builder: &mut ::golem_rpc::__private::ValueBuilder) {
+                __builder
+                    .flags(
+                        ::std::vec![
+                            self.contains(Self::READ), self.contains(Self::WRITE), self
+                            .contains(Self::EXEC_ALL)
+                        ],
+                    );
+            }
+        }
+        impl ::golem_rpc::__private::WitDecode for Perms {
+            fn decode(
+                __reader: &::golem_rpc::__private::ValueReader<'_>,
+                __index: ::golem_rpc::__private::NodeIndex,
+            ) -> ::golem_rpc::__private::Result<
+                Self,
+                ::golem_rpc::__private::DecodeError,
+            > {
+                let __set = __reader.flags(__index, "flags `perms`", 3usize)?;
+                let mut __flags = Self::empty();
+                if __set[0usize] {
+                    __flags.insert(Self::READ);
+                }
+                if __set[1usize] {
+                    __flags.insert(Self::WRITE);
+                }
+                if __set[2usize] {
+                    __flags.insert(Self::EXEC_ALL);
+                }
+                let _ = __set;
+                ::golem_rpc::__private::Result::Ok(__flags)
+            }
+        }
+        /// The WIT type `wide`.
+        #[derive(
+            ::core::clone::Clone,
+            ::core::marker::Copy,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::cmp::PartialOrd,
+            ::core::cmp::Ord,
+            ::core::hash::Hash,
+            ::core::default::Default
+        )]
+        pub struct Wide {
+            bits: u32,
+        }
+        impl Wide {
+            /// The flag `f0`.
+            pub const F0: Self = Self { bits: 1 << 0u32 };
+            /// The flag `f1`.
+            pub const F1: Self = Self { bits: 1 << 1u32 };
+            /// The flag `f2`.
+            pub const F2: Self = Self { bits: 1 << 2u32 };
+            /// The flag `f3`.
+            pub const F3: Self = Self { bits: 1 << 3u32 };
+            /// The flag `f4`.
+            pub const F4: Self = Self { bits: 1 << 4u32 };
+            /// The flag `f5`.
+            pub const F5: Self = Self { bits: 1 << 5u32 };
+            /// The flag `f6`.
+            pub const F6: Self = Self { bits: 1 << 6u32 };
+            /// The flag `f7`.
+            pub const F7: Self = Self { bits: 1 << 7u32 };
+            /// The flag `f8`.
+            pub const F8: Self = Self { bits: 1 << 8u32 };
+            /// The flag `f9`.
+            pub const F9: Self = Self { bits: 1 << 9u32 };
+            /// The flag `f10`.
+            pub const F10: Self = Self { bits: 1 << 10u32 };
+            /// The flag `f11`.
+            pub const F11: Self = Self { bits: 1 << 11u32 };
+            /// The flag `f12`.
+            pub const F12: Self = Self { bits: 1 << 12u32 };
+            /// The flag `f13`.
+            pub const F13: Self = Self { bits: 1 << 13u32 };
+            /// The flag `f14`.
+            pub const F14: Self = Self { bits: 1 << 14u32 };
+            /// The flag `f15`.
+            pub const F15: Self = Self { bits: 1 << 15u32 };
+            /// The flag `f16`.
+            pub const F16: Self = Self { bits: 1 << 16u32 };
+            /// The flag `f17`.
+            pub const F17: Self = Self { bits: 1 << 17u32 };
+            /// The flag `f18`.
+            pub const F18: Self = Self { bits: 1 << 18u32 };
+            /// The flag `f19`.
+            pub const F19: Self = Self { bits: 1 << 19u32 };
+            /// The flag `f20`.
+            pub const F20: Self = Self { bits: 1 << 20u32 };
+            /// The flag `f21`.
+            pub const F21: Self = Self { bits: 1 << 21u32 };
+            /// The flag `f22`.
+            pub const F22: Self = Self { bits: 1 << 22u32 };
+            /// The flag `f23`.
+            pub const F23: Self = Self { bits: 1 << 23u32 };
+            /// The flag `f24`.
+            pub const F24: Self = Self { bits: 1 << 24u32 };
+            /// The flag `f25`.
+            pub const F25: Self = Self { bits: 1 << 25u32 };
+            /// The flag `f26`.
+            pub const F26: Self = Self { bits: 1 << 26u32 };
+            /// The flag `f27`.
+            pub const F27: Self = Self { bits: 1 << 27u32 };
+            /// The flag `f28`.
+            pub const F28: Self = Self { bits: 1 << 28u32 };
+            /// The flag `f29`.
+            pub const F29: Self = Self { bits: 1 << 29u32 };
+            /// The flag `f30`.
+            pub const F30: Self = Self { bits: 1 << 30u32 };
+            /// The flag `f31`.
+            pub const F31: Self = Self { bits: 1 << 31u32 };
+            /// No flags set.
+            pub const fn empty() -> Self {
+                Self { bits: 0 }
+            }
+            /// Every flag set.
+            pub const fn all() -> Self {
+                Self {
+                    bits: Self::F0.bits | Self::F1.bits | Self::F2.bits | Self::F3.bits
+                        | Self::F4.bits | Self::F5.bits | Self::F6.bits | Self::F7.bits
+                        | Self::F8.bits | Self::F9.bits | Self::F10.bits | Self::F11.bits
+                        | Self::F12.bits | Self::F13.bits | Self::F14.bits
+                        | Self::F15.bits | Self::F16.bits | Self::F17.bits
+                        | Self::F18.bits | Self::F19.bits | Self::F20.bits
+                        | Self::F21.bits | Self::F22.bits | Self::F23.bits
+                        | Self::F24.bits | Self::F25.bits | Self::F26.bits
+                        | Self::F27.bits | Self::F28.bits | Self::F29.bits
+                        | Self::F30.bits | Self::F31.bits,
+                }
+            }
+            /// The flags as bits, flag `n` (in WIT declaration order) at bit `n`.
+            pub const fn bits(&self) -> u32 {
+                self.bits
+            }
+            /// The flags whose bits are set in `bits`; other bits are ignored.
+            pub const fn from_bits_truncate(bits: u32) -> Self {
+                Self {
+                    bits: bits & Self::all().bits,
+                }
+            }
+            /// Whether no flag is set.
+            pub const fn is_empty(&self) -> bool {
+                self.bits == 0
+            }
+            /// Whether every flag set in `other` is set here.
+            pub const fn contains(&self, other: Self) -> bool {
+                self.bits & other.bits == other.bits
+            }
+            /// Sets the flags of `other`.
+            pub fn insert(&mut self, other: Self) {
+                self.bits |= other.bits;
+            }
+            /// Clears the flags of `other`.
+            pub fn remove(&mut self, other: Self) {
+                self.bits &= !other.bits;
+            }
+        }
+        impl ::core::ops::BitOr for Wide {
+            type Output = Self;
+            fn bitor(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits | other.bits,
+                }
+            }
+        }
+        impl ::core::ops::BitAnd for Wide {
+            type Output = Self;
+            fn bitand(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits & other.bits,
+                }
+            }
+        }
+        impl ::core::ops::BitXor for Wide {
+            type Output = Self;
+            fn bitxor(self, other: Self) -> Self {
+                Self {
+                    bits: self.bits ^ other.bits,
+                }
+            }
+        }
+        impl ::core::ops::Not for Wide {
+            type Output = Self;
+            fn not(self) -> Self {
+                Self::from_bits_truncate(!self.bits)
+            }
+        }
+        impl ::core::ops::BitOrAssign for Wide {
+            fn bitor_assign(&mut self, other: Self) {
+                self.bits |= other.bits;
+            }
+        }
+        impl ::core::ops::BitAndAssign for Wide {
+            fn bitand_assign(&mut self, other: Self) {
+                self.bits &= other.bits;
+            }
+        }
+        impl ::core::fmt::Debug for Wide {
+            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __f.write_str(::core::stringify!(Wide))?;
+                __f.write_str("(")?;
+                let mut __first = true;
+                if self.contains(Self::F0) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F0")?;
+                }
+                if self.contains(Self::F1) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F1")?;
+                }
+                if self.contains(Self::F2) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F2")?;
+                }
+                if self.contains(Self::F3) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F3")?;
+                }
+                if self.contains(Self::F4) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F4")?;
+                }
+                if self.contains(Self::F5) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F5")?;
+                }
+                if self.contains(Self::F6) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F6")?;
+                }
+                if self.contains(Self::F7) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F7")?;
+                }
+                if self.contains(Self::F8) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F8")?;
+                }
+                if self.contains(Self::F9) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F9")?;
+                }
+                if self.contains(Self::F10) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F10")?;
+                }
+                if self.contains(Self::F11) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F11")?;
+                }
+                if self.contains(Self::F12) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F12")?;
+                }
+                if self.contains(Self::F13) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F13")?;
+                }
+                if self.contains(Self::F14) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F14")?;
+                }
+                if self.contains(Self::F15) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F15")?;
+                }
+                if self.contains(Self::F16) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F16")?;
+                }
+                if self.contains(Self::F17) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F17")?;
+                }
+                if self.contains(Self::F18) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F18")?;
+                }
+                if self.contains(Self::F19) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F19")?;
+                }
+                if self.contains(Self::F20) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F20")?;
+                }
+                if self.contains(Self::F21) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F21")?;
+                }
+                if self.contains(Self::F22) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F22")?;
+                }
+                if self.contains(Self::F23) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F23")?;
+                }
+                if self.contains(Self::F24) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F24")?;
+                }
+                if self.contains(Self::F25) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F25")?;
+                }
+                if self.contains(Self::F26) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F26")?;
+                }
+                if self.contains(Self::F27) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F27")?;
+                }
+                if self.contains(Self::F28) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F28")?;
+                }
+                if self.contains(Self::F29) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F29")?;
+                }
+                if self.contains(Self::F30) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F30")?;
+                }
+                if self.contains(Self::F31) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __first = false;
+                    __f.write_str("F31")?;
+                }
+                let _ = __first;
+                __f.write_str(")")
+            }
+        }
+        impl ::golem_rpc::__private::WitEncode for Wide {
+            fn encode(&self, __builder: &mut ::golem_rpc::__private::ValueBuilder) {
+                __builder
+                    .flags(
+                        ::std::vec![
+                            self.contains(Self::F0), self.contains(Self::F1), self
+                            .contains(Self::F2), self.contains(Self::F3), self
+                            .contains(Self::F4), self.contains(Self::F5), self
+                            .contains(Self::F6), self.contains(Self::F7), self
+                            .contains(Self::F8), self.contains(Self::F9), self
+                            .contains(Self::F10), self.contains(Self::F11), self
+                            .contains(Self::F12), self.contains(Self::F13), self
+                            .contains(Self::F14), self.contains(Self::F15), self
+                            .contains(Self::F16), self.contains(Self::F17), self
+                            .contains(Self::F18), self.contains(Self::F19), self
+                            .contains(Self::F20), self.contains(Self::F21), self
+                            .contains(Self::F22), self.contains(Self::F23), self
+                            .contains(Self::F24), self.contains(Self::F25), self
+                            .contains(Self::F26), self.contains(Self::F27), self
+                            .contains(Self::F28), self.contains(Self::F29), self
+                            .contains(Self::F30), self.contains(Self::F31)
+                        ],
+                    );
+            }
+        }
+        impl ::golem_rpc::__private::WitDecode for Wide {
+            fn decode(
+                __reader: &::golem_rpc::__private::ValueReader<'_>,
+                __index: ::golem_rpc::__private::NodeIndex,
+            ) -> ::golem_rpc::__private::Result<
+                Self,
+                ::golem_rpc::__private::DecodeError,
+            > {
+                let __set = __reader.flags(__index, "flags `wide`", 32usize)?;
+                let mut __flags = Self::empty();
+                if __set[0usize] {
+                    __flags.insert(Self::F0);
+                }
+                if __set[1usize] {
+                    __flags.insert(Self::F1);
+                }
+                if __set[2usize] {
+                    __flags.insert(Self::F2);
+                }
+                if __set[3usize] {
+                    __flags.insert(Self::F3);
+                }
+                if __set[4usize] {
+                    __flags.insert(Self::F4);
+                }
+                if __set[5usize] {
+                    __flags.insert(Self::F5);
+                }
+                if __set[6usize] {
+                    __flags.insert(Self::F6);
+                }
+                if __set[7usize] {
+                    __flags.insert(Self::F7);
+                }
+                if __set[8usize] {
+                    __flags.insert(Self::F8);
+                }
+                if __set[9usize] {
+                    __flags.insert(Self::F9);
+                }
+                if __set[10usize] {
+                    __flags.insert(Self::F10);
+                }
+                if __set[11usize] {
+                    __flags.insert(Self::F11);
+                }
+                if __set[12usize] {
+                    __flags.insert(Self::F12);
+                }
+                if __set[13usize] {
+                    __flags.insert(Self::F13);
+                }
+                if __set[14usize] {
+                    __flags.insert(Self::F14);
+                }
+                if __set[15usize] {
+                    __flags.insert(Self::F15);
+                }
+                if __set[16usize] {
+                    __flags.insert(Self::F16);
+                }
+                if __set[17usize] {
+                    __flags.insert(Self::F17);
+                }
+                if __set[18usize] {
+                    __flags.insert(Self::F18);
+                }
+                if __set[19usize] {
+                    __flags.insert(Self::F19);
+                }
+                if __set[20usize] {
+                    __flags.insert(Self::F20);
+                }
+                if __set[21usize] {
+                    __flags.insert(Self::F21);
+                }
+                if __set[22usize] {
+                    __flags.insert(Self::F22);
+                }
+                if __set[23usize] {
+                    __flags.insert(Self::F23);
+                }
+                if __set[24usize] {
+                    __flags.insert(Self::F24);
+                }
+                if __set[25usize] {
+                    __flags.insert(Self::F25);
+                }
+                if __set[26usize] {
+                    __flags.insert(Self::F26);
+                }
+                if __set[27usize] {
+                    __flags.insert(Self::F27);
+                }
+                if __set[28usize] {
+                    __flags.insert(Self::F28);
+                }
+                if __set[29usize] {
+                    __flags.insert(Self::F29);
+                }
+                if __set[30usize] {
+                    __flags.insert(Self::F30);
+                }
+                if __set[31usize] {
+                    __flags.insert(Self::F31);
+                }
+                let _ = __set;
+                ::golem_rpc::__private::Result::Ok(__flags)
+            }
+        }
         /// Calls the functions of `test:variants/shapes` on a remote worker through Golem's `golem:rpc` host interface.
         pub struct Shapes {
             target: ::golem_rpc::__private::Target,
@@ -324,6 +1019,53 @@ pub mod variants {
                 );
                 __future
             }
+            /// Calls `test:variants/shapes.{grant}` and waits for its result; panics if the call fails.
+            #[track_caller]
+            pub fn blocking_grant(&self, p: Perms, w: Wide) -> (Perms, Wide) {
+                match self.try_blocking_grant(p, w) {
+                    ::golem_rpc::__private::Result::Ok(__value) => __value,
+                    ::golem_rpc::__private::Result::Err(__error) => {
+                        ::golem_rpc::__private::fail(
+                            "invoke-and-await",
+                            "test:variants/shapes.{grant}",
+                            &__error,
+                        )
+                    }
+                }
+            }
+            /// Calls `test:variants/shapes.{grant}` and waits for its result.
+            pub fn try_blocking_grant(
+                &self,
+                p: Perms,
+                w: Wide,
+            ) -> ::golem_rpc::__private::Result<
+                (Perms, Wide),
+                ::golem_rpc::__private::Error,
+            > {
+                let __result = ::golem_rpc::__private::invoke_and_await(
+                    &self.target,
+                    "test:variants/shapes.{grant}",
+                    &[
+                        ::golem_rpc::__private::encode(&p),
+                        ::golem_rpc::__private::encode(&w),
+                    ],
+                );
+                if __result.is_ok() {}
+                __result
+            }
+            /// Starts `test:variants/shapes.{grant}` without waiting; the returned future yields its result.
+            #[track_caller]
+            pub fn grant(&self, p: Perms, w: Wide) -> FutureGrantResult {
+                let __future = ::golem_rpc::__private::async_invoke_and_await(
+                    &self.target,
+                    "test:variants/shapes.{grant}",
+                    &[
+                        ::golem_rpc::__private::encode(&p),
+                        ::golem_rpc::__private::encode(&w),
+                    ],
+                );
+                __future
+            }
         }
         /// The pending result of `test:variants/shapes.{area}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
         pub type FutureAreaResult = ::golem_rpc::__private::FutureResult<f64>;
@@ -333,5 +1075,7 @@ pub mod variants {
         pub type FutureAllResult = ::golem_rpc::__private::FutureResult<
             ::std::vec::Vec<Shape>,
         >;
+        /// The pending result of `test:variants/shapes.{grant}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
+        pub type FutureGrantResult = ::golem_rpc::__private::FutureResult<(Perms, Wide)>;
     }
 }

@@ -1,6 +1,7 @@
-//! Resources exported by a target, used through generated clients end to end: constructor,
-//! methods, statics, handles as `borrow` and `own` parameters and as results, drop by scope and
-//! by `drop_remote`, and use after the owning worker lost the resource.
+//! Every WIT shape a target can export, used through generated clients end to end: all value
+//! types (kitchen sink), and resources (constructor, methods, statics, handles as `borrow` and
+//! `own` parameters and as results, drop by scope and by `drop_remote`, use after the owning
+//! worker lost the resource).
 
 use golem_rpc_tests::{host_with, string, strings};
 
@@ -41,4 +42,22 @@ fn every_resource_operation_through_generated_clients() {
         "{after}"
     );
     assert_eq!(lines.len(), expected.len() + 1);
+}
+
+/// Every WIT value shape round-trips through RPC unchanged (checked inside the caller, floats
+/// bit for bit), from a versioned target package (`test:kitchen@0.3.1`, sent as
+/// `test:kitchen/echo@0.3.1.{f}`) whose types come from another interface and a `deps/` package.
+#[test]
+fn every_value_shape_round_trips() {
+    let host = host_with(&["kitchen", "kcaller"]);
+    let target = host.worker_uri("kitchen", "k1").unwrap();
+    let lines = host
+        .call(
+            "kcaller",
+            "c1",
+            "test:kitchen-caller/run.{check-all}",
+            &[string(&target)],
+        )
+        .unwrap();
+    assert_eq!(strings(&lines[0]), ["69 round trips, 0 problems"]);
 }
