@@ -39,6 +39,15 @@ pub mod golem_rpc {}
     path: "../../golem-rpc-codegen/tests/codegen/resources.wit",
     runtime_path: ::rpc,
 });
+// Two targets that share a dependency package (test:units).
+::rpc::import!({
+    path: "../../golem-rpc-codegen/tests/codegen/surveyor",
+    runtime_path: ::rpc,
+});
+::rpc::import!({
+    path: "../components/kitchen-sink/wit",
+    runtime_path: ::rpc,
+});
 // The same target twice, under another module name and with only part of it.
 ::rpc::import!({
     path: "../../golem-rpc-codegen/tests/codegen/counter.wit",

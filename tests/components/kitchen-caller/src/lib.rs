@@ -229,6 +229,18 @@ impl exports::test::kitchen_caller::run::Guest for Caller {
             kitchen::KitchenSink::new(&uri).try_blocking_version(),
         );
 
+        // An interface exported from another package, and an inline interface.
+        c.same(
+            "export from another package",
+            10.0 / 0.3048,
+            kitchen::convert::Convert::new(&uri).try_blocking_to_feet(Meters { value: 10.0 }),
+        );
+        c.same(
+            "inline interface",
+            8,
+            kitchen::inline_api::InlineApi::new(&uri).try_blocking_ping(7),
+        );
+
         let mut lines = c.problems;
         lines.push(format!("{} round trips, {} problems", c.count, lines.len()));
         lines

@@ -118,6 +118,18 @@ impl exports::test::kitchen::echo::Guest for Kitchen {
     }
 }
 
+impl exports::test::units::convert::Guest for Kitchen {
+    fn to_feet(m: Meters) -> f64 {
+        m.value / 0.3048
+    }
+}
+
+impl exports::inline_api::Guest for Kitchen {
+    fn ping(n: u32) -> u32 {
+        n + 1
+    }
+}
+
 impl Guest for Kitchen {
     fn version() -> String {
         "kitchen 0.3.1".to_owned()
