@@ -35,6 +35,9 @@ pub trait WitDecode: Sized {
 }
 
 /// Encodes `value` as a complete `wit-value`.
+///
+/// Out of line, so each parameter type's encoder exists once rather than at every call site.
+#[inline(never)]
 pub fn encode<T: WitEncode + ?Sized>(value: &T) -> WitValue {
     let mut builder = ValueBuilder::new();
     value.encode(&mut builder);
