@@ -143,3 +143,56 @@ fn keywords_and_kebab_names_are_sanitised() {
         assert!(code.contains(expected), "missing `{expected}` in {code}");
     }
 }
+
+/// What WIT itself allows of the edge shapes: the parser's verdict, before golem-rpc sees them.
+#[test]
+fn edge_shapes_the_wit_parser_decides() {
+    let parses = |body: &str| {
+        let wit =
+            format!("package a:b;\ninterface api {{\n{body}\n}}\nworld w {{ export api; }}\n");
+        let mut resolve = Resolve::default();
+        resolve
+            .push_str("t.wit", &wit)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let thirty_three: Vec<String> = (0..33).map(|i| format!("f{i}")).collect();
+    let outcomes = [
+        ("empty record", parses("record r {}\n f: func(x: r) -> r;")),
+        ("empty flags", parses("flags f {}\n g: func(x: f) -> f;")),
+        ("one flag", parses("flags f { only }\n g: func(x: f) -> f;")),
+        ("empty tuple", parses("f: func(x: tuple<>) -> tuple<>;")),
+        (
+            "33 flags",
+            parses(&format!(
+                "flags f {{ {} }}\n g: func(x: f);",
+                thirty_three.join(", ")
+            )),
+        ),
+    ];
+    let verdicts: Vec<String> = outcomes
+        .iter()
+        .map(|(what, outcome)| {
+            format!(
+                "{what}: {}",
+                if outcome.is_ok() { "ok" } else { "rejected" }
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "empty record: rejected",
+            "empty flags: rejected",
+            "one flag: ok",
+            "empty tuple: rejected",
+            "33 flags: rejected"
+        ]
+    );
+    // What the parser accepts, golem-rpc generates.
+    for body in ["flags f { only }\n g: func(x: f) -> f;"] {
+        let wit =
+            format!("package a:b;\ninterface api {{\n{body}\n}}\nworld w {{ export api; }}\n");
+        assert_eq!(errors(&wit), Vec::<String>::new());
+    }
+}
