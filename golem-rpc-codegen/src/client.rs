@@ -19,6 +19,8 @@ pub struct Module {
     name: Ident,
     docs: String,
     tree: Tree,
+    /// The `golem-rpc:import` custom section's record for this import.
+    section: String,
 }
 
 /// A module and its sub-modules, by name.
@@ -122,6 +124,7 @@ impl Module {
                 .iter()
                 .filter_map(|e| Some((e.owner, e.wire_prefix.clone()?)))
                 .collect(),
+            manifest: Default::default(),
         };
         let mut needed: Vec<TypeId> = Vec::new();
         for e in &exported {
@@ -202,7 +205,20 @@ impl Module {
             .package
             .map(|p| resolve.packages[p].name.to_string())
             .unwrap_or_else(|| world.name.clone());
+        let target = world
+            .package
+            .map(|p| resolve.packages[p].name.to_string())
+            .unwrap_or_default();
+        let mut section = format!(
+            "golem-rpc-import 1\ntarget {target}\nworld {}\nwit-digest {:016x}\n",
+            world.name, opts.wit_digest
+        );
+        for (wire, signature) in types.manifest.borrow().iter() {
+            section.push_str(&format!("function {wire}\t{signature}\n"));
+        }
+        section.push_str("end\n");
         Ok(Module {
+            section,
             name: ident(
                 &opts
                     .module
@@ -250,11 +266,18 @@ impl ToTokens for Module {
         let name = &self.name;
         let docs = &self.docs;
         let contents = self.tree.contents();
+        let bytes = proc_macro2::Literal::byte_string(self.section.as_bytes());
+        let len = self.section.len();
         tokens.extend(quote! {
             #[doc = #docs]
             #[allow(dead_code, unused_imports, clippy::all)]
             pub mod #name {
                 #contents
+
+                // What this caller was built against, for `golem-rpc check` (see the README).
+                #[cfg(target_family = "wasm")]
+                #[unsafe(link_section = "golem-rpc:import")]
+                static __GOLEM_RPC_IMPORT: [u8; #len] = *#bytes;
             }
         });
     }
@@ -554,6 +577,10 @@ fn method(
         Some(resource) => format!("`{resource}.{wit}`"),
         None => format!("function `{wit}`"),
     };
+    types
+        .manifest
+        .borrow_mut()
+        .push((wire.clone(), crate::signature(resolve, function)));
 
     // A method's `self` parameter is the handle, sent first; it is not a Rust parameter.
     let skip = usize::from(receiver == Receiver::Method);
@@ -743,6 +770,10 @@ fn constructor(
     let prefix = exported.wire_prefix.as_deref().unwrap_or_default();
     let wire = format!("{prefix}.{{{resource}.new}}");
     let drop_wire = format!("{prefix}.{{{resource}.drop}}");
+    types
+        .manifest
+        .borrow_mut()
+        .push((wire.clone(), crate::signature(types.resolve, function)));
     let mut params = Vec::new();
     let mut param_types = Vec::new();
     let mut moved = Vec::new();

@@ -8,6 +8,7 @@
 mod client;
 mod names;
 mod select;
+mod signature;
 mod types;
 
 use std::fmt;
@@ -18,6 +19,7 @@ use wit_parser::{Resolve, Span, WorldId};
 
 pub use names::{camel, shouty, snake};
 pub use select::{check_only, select_world};
+pub use signature::signature;
 
 /// How to generate the clients.
 #[derive(Clone)]
@@ -31,6 +33,8 @@ pub struct Opts {
     pub only: Option<Vec<String>>,
     /// The name of the generated module instead of the target package's name.
     pub module: Option<String>,
+    /// A digest of the WIT sources (FNV-1a 64), recorded in the caller for `golem-rpc check`.
+    pub wit_digest: u64,
 }
 
 impl Default for Opts {
@@ -40,6 +44,7 @@ impl Default for Opts {
             additional_derives: Vec::new(),
             only: None,
             module: None,
+            wit_digest: 0,
         }
     }
 }
@@ -101,3 +106,13 @@ pub fn module_name(resolve: &Resolve, world: WorldId) -> String {
         None => snake(&world.name),
     }
 }
+
+/// FNV-1a 64 of `bytes`, continuing from `hash` (start with [`FNV_OFFSET`]): the WIT digest.
+pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The FNV-1a 64 offset basis.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -6,6 +6,7 @@
 //! contains a `string` or `list` is "top-borrowed" (`&str`, `&[T]`, `&Record`, with `option`,
 //! `result` and `tuple` passed through), any other parameter is passed by value.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
@@ -37,6 +38,9 @@ pub struct Types<'a> {
     pub derives: Vec<syn::Path>,
     /// How exported interfaces are named on the wire (`demo:counter/api`), by owner.
     pub wire_prefixes: HashMap<TypeOwner, String>,
+    /// Every remote function the generated code can call: `(wire name, signature)`, recorded
+    /// in the caller for `golem-rpc check`.
+    pub manifest: RefCell<Vec<(String, String)>>,
 }
 
 impl Types<'_> {
@@ -469,6 +473,9 @@ impl Types<'_> {
             (None, _) => String::new(),
         };
         let drop_wire = format!("{prefix}.{{{wit_name}.drop}}");
+        self.manifest
+            .borrow_mut()
+            .push((drop_wire.clone(), format!("func(self: own<{wit_name}>)")));
         quote! {
             #docs
             ///

@@ -273,6 +273,7 @@ impl Import {
             additional_derives: self.additional_derives.clone(),
             only,
             module: self.module.as_ref().map(ToString::to_string),
+            wit_digest: self.digest(&files),
         };
         let clients = golem_rpc_codegen::generate(&resolve, world, &opts).map_err(|errors| {
             combine(errors.iter().map(|e| syn::Error::new(span, e)))
@@ -294,6 +295,21 @@ impl Import {
             #clients
             #(#tracked)*
         })
+    }
+
+    /// FNV-1a 64 over the WIT read (files sorted by path), recorded for `golem-rpc check`.
+    fn digest(&self, files: &[PathBuf]) -> u64 {
+        use golem_rpc_codegen::{FNV_OFFSET, fnv1a};
+        match &self.source {
+            Source::Inline(wit) => fnv1a(FNV_OFFSET, wit.value().as_bytes()),
+            Source::Path(_) => {
+                let mut sorted = files.to_vec();
+                sorted.sort();
+                sorted.iter().fold(FNV_OFFSET, |hash, file| {
+                    fnv1a(hash, &std::fs::read(file).unwrap_or_default())
+                })
+            }
+        }
     }
 
     fn resolve_path(&self, path: &LitStr) -> syn::Result<PathBuf> {

@@ -478,4 +478,7 @@ pub mod counter {
         /// The pending result of `demo:counter/api.{restore}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
         pub type FutureRestoreResult = ::golem_rpc::__private::FutureResult<bool>;
     }
+    #[cfg(target_family = "wasm")]
+    #[unsafe(link_section = "golem-rpc:import")]
+    static __GOLEM_RPC_IMPORT: [u8; 747usize] = *b"golem-rpc-import 1\ntarget demo:counter\nworld counter\nwit-digest 0000000000000000\nfunction demo:counter/api.{add}\tfunc(value: u64)\nfunction demo:counter/api.{get}\tfunc() -> u64\nfunction demo:counter/api.{add-all}\tfunc(values: list<u64>) -> u64\nfunction demo:counter/api.{try-sub}\tfunc(value: u64) -> result<u64, string>\nfunction demo:counter/api.{tag}\tfunc(name: string, suffix: option<string>) -> string\nfunction demo:counter/api.{min-max}\tfunc(values: list<s32>) -> option<tuple<s32, s32>>\nfunction demo:counter/api.{get-stats}\tfunc() -> record{total: u64, calls: u32, last: option<u64>, labels: list<string>}\nfunction demo:counter/api.{restore}\tfunc(snapshot: record{total: u64, calls: u32, last: option<u64>, labels: list<string>}) -> bool\nend\n";
 }

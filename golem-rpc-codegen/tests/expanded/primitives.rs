@@ -665,4 +665,7 @@ pub mod primitives {
             (u8, i64, ::std::string::String, f64, char),
         >;
     }
+    #[cfg(target_family = "wasm")]
+    #[unsafe(link_section = "golem-rpc:import")]
+    static __GOLEM_RPC_IMPORT: [u8; 1161usize] = *b"golem-rpc-import 1\ntarget test:primitives@1.2.0\nworld primitives\nwit-digest 0000000000000000\nfunction test:primitives/echo@1.2.0.{echo-bool}\tfunc(x: bool) -> bool\nfunction test:primitives/echo@1.2.0.{echo-u8}\tfunc(x: u8) -> u8\nfunction test:primitives/echo@1.2.0.{echo-u16}\tfunc(x: u16) -> u16\nfunction test:primitives/echo@1.2.0.{echo-u32}\tfunc(x: u32) -> u32\nfunction test:primitives/echo@1.2.0.{echo-u64}\tfunc(x: u64) -> u64\nfunction test:primitives/echo@1.2.0.{echo-s8}\tfunc(x: s8) -> s8\nfunction test:primitives/echo@1.2.0.{echo-s16}\tfunc(x: s16) -> s16\nfunction test:primitives/echo@1.2.0.{echo-s32}\tfunc(x: s32) -> s32\nfunction test:primitives/echo@1.2.0.{echo-s64}\tfunc(x: s64) -> s64\nfunction test:primitives/echo@1.2.0.{echo-f32}\tfunc(x: f32) -> f32\nfunction test:primitives/echo@1.2.0.{echo-f64}\tfunc(x: f64) -> f64\nfunction test:primitives/echo@1.2.0.{echo-char}\tfunc(x: char) -> char\nfunction test:primitives/echo@1.2.0.{echo-string}\tfunc(x: string) -> string\nfunction test:primitives/echo@1.2.0.{many}\tfunc(a: u8, b: s64, c: string, d: f64, type: char) -> tuple<u8, s64, string, f64, char>\nfunction test:primitives/echo@1.2.0.{nothing}\tfunc()\nend\n";
 }

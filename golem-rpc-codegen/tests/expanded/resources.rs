@@ -765,4 +765,7 @@ pub mod resources {
             u32,
         >;
     }
+    #[cfg(target_family = "wasm")]
+    #[unsafe(link_section = "golem-rpc:import")]
+    static __GOLEM_RPC_IMPORT: [u8; 1286usize] = *b"golem-rpc-import 1\ntarget test:resources\nworld resource-target\nwit-digest 0000000000000000\nfunction test:resources/api.{counter.drop}\tfunc(self: own<counter>)\nfunction test:resources/api.{counter.new}\tfunc(name: string, start: u64) -> own<counter>\nfunction test:resources/api.{counter.inc-by}\tfunc(self: borrow<counter>, delta: u64)\nfunction test:resources/api.{counter.get}\tfunc(self: borrow<counter>) -> u64\nfunction test:resources/api.{counter.name}\tfunc(self: borrow<counter>) -> string\nfunction test:resources/api.{counter.merge}\tfunc(self: borrow<counter>, other: borrow<counter>) -> u64\nfunction test:resources/api.{counter.take}\tfunc(c: own<counter>) -> u64\nfunction test:resources/api.{counter.clone-named}\tfunc(self: borrow<counter>, name: string) -> own<counter>\nfunction test:resources/api.{counter.count-live}\tfunc() -> u32\nfunction test:resources/api.{make}\tfunc(name: string) -> own<counter>\nfunction test:resources/api.{maybe-make}\tfunc(name: option<string>) -> option<own<counter>>\nfunction test:resources/api.{total}\tfunc(counters: list<borrow<counter>>) -> u64\nfunction test:resources/api.{adopt}\tfunc(c: option<own<counter>>) -> u64\nfunction test:resources/api.{combine}\tfunc(a: own<counter>, b: borrow<counter>) -> u64\nfunction test:resources/api.{boom}\tfunc()\nend\n";
 }

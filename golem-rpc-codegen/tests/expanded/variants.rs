@@ -1078,4 +1078,7 @@ pub mod variants {
         /// The pending result of `test:variants/shapes.{grant}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
         pub type FutureGrantResult = ::golem_rpc::__private::FutureResult<(Perms, Wide)>;
     }
+    #[cfg(target_family = "wasm")]
+    #[unsafe(link_section = "golem-rpc:import")]
+    static __GOLEM_RPC_IMPORT: [u8; 995usize] = *b"golem-rpc-import 1\ntarget test:variants\nworld variants\nwit-digest 0000000000000000\nfunction test:variants/shapes.{area}\tfunc(s: variant{empty, circle(f64), label(string), pair(tuple<u32, enum{red, green, blue-ish}>)}) -> f64\nfunction test:variants/shapes.{paint}\tfunc(c: enum{red, green, blue-ish}, s: variant{none, one(u8)}) -> variant{empty, circle(f64), label(string), pair(tuple<u32, enum{red, green, blue-ish}>)}\nfunction test:variants/shapes.{all}\tfunc() -> list<variant{empty, circle(f64), label(string), pair(tuple<u32, enum{red, green, blue-ish}>)}>\nfunction test:variants/shapes.{grant}\tfunc(p: flags{read, write, exec-all}, w: flags{f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31}) -> tuple<flags{read, write, exec-all}, flags{f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19, f20, f21, f22, f23, f24, f25, f26, f27, f28, f29, f30, f31}>\nend\n";
 }
