@@ -190,9 +190,6 @@ fn edge_shapes_the_wit_parser_decides() {
         ]
     );
     // What the parser accepts, golem-rpc generates.
-    for body in ["flags f { only }\n g: func(x: f) -> f;"] {
-        let wit =
-            format!("package a:b;\ninterface api {{\n{body}\n}}\nworld w {{ export api; }}\n");
-        assert_eq!(errors(&wit), Vec::<String>::new());
-    }
+    let one_flag = "package a:b;\ninterface api {\nflags f { only }\n g: func(x: f) -> f;\n}\nworld w { export api; }\n";
+    assert_eq!(errors(one_flag), Vec::<String>::new());
 }
