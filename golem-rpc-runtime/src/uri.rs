@@ -24,26 +24,11 @@ impl ComponentId {
     /// Parses a UUID in its hyphenated form (`a32cabe3-5c88-58ca-9baf-e38e089d8190`) or as
     /// 32 hex digits.
     pub fn parse(text: &str) -> Result<Self, UriError> {
-        let invalid = || UriError::InvalidComponentId(text.to_owned());
-        let hex: String = match text.len() {
-            36 => {
-                let dashes_ok = text
-                    .char_indices()
-                    .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-'));
-                if !dashes_ok {
-                    return Err(invalid());
-                }
-                text.chars().filter(|c| *c != '-').collect()
-            }
-            32 => text.to_owned(),
-            _ => return Err(invalid()),
-        };
-        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(invalid());
-        }
+        let canonical = canonical_uuid(text)?;
+        let hex: String = canonical.chars().filter(|c| *c != '-').collect();
         u128::from_str_radix(&hex, 16)
             .map(Self)
-            .map_err(|_| invalid())
+            .map_err(|_| UriError::InvalidComponentId(text.to_owned()))
     }
 }
 
@@ -122,23 +107,32 @@ impl Uri {
     /// (Golem 1.0 rejects it) and normalises it to a URN. `urn:worker:{component-id}` without a
     /// name (Golem 1.1 picks a fresh worker) is accepted as is.
     pub fn parse(text: &str) -> Result<Uri, UriError> {
-        let rest = text
-            .strip_prefix("urn:worker:")
-            .or_else(|| text.strip_prefix("worker://"))
-            .ok_or_else(|| UriError::NotAWorkerUri(text.to_owned()))?;
+        let (old_form, rest) = match text.strip_prefix("urn:worker:") {
+            Some(rest) => (false, rest),
+            None => match text.strip_prefix("worker://") {
+                Some(rest) => (true, rest),
+                None => return Err(UriError::NotAWorkerUri(text.to_owned())),
+            },
+        };
         let (component, name) = match rest.split_once('/') {
             Some((component, name)) => (component, Some(name)),
             None => (rest, None),
         };
-        let component_id = ComponentId::parse(component)?;
+        // Checked as text (no u128 round trip): this runs for every client a caller creates.
+        let component = canonical_uuid(component)?;
         match name {
             None => Ok(Uri {
-                value: format!("urn:worker:{component_id}"),
+                value: format!("urn:worker:{component}"),
             }),
             Some("") => Err(UriError::EmptyWorkerName(text.to_owned())),
             Some(name) if name.contains('/') => Err(UriError::FunctionUri(text.to_owned())),
-            Some(name) if text.starts_with("worker://") => Ok(Uri::worker(component_id, name)),
-            Some(name) => Ok(Uri::worker(component_id, &decode_name(name))),
+            // The old form carried the name as is; the URN form carries it form-urlencoded.
+            Some(name) if old_form => Ok(Uri {
+                value: format!("urn:worker:{component}/{}", encode_name(name)),
+            }),
+            Some(name) => Ok(Uri {
+                value: format!("urn:worker:{component}/{name}"),
+            }),
         }
     }
 
@@ -163,6 +157,33 @@ impl fmt::Display for Uri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.value)
     }
+}
+
+/// A UUID in its lowercase hyphenated form, from hyphenated or 32-hex-digit text.
+fn canonical_uuid(text: &str) -> Result<String, UriError> {
+    let invalid = || UriError::InvalidComponentId(text.to_owned());
+    let hex: String = match text.len() {
+        36 if text
+            .char_indices()
+            .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-')) =>
+        {
+            text.chars().filter(|c| *c != '-').collect()
+        }
+        32 => text.to_owned(),
+        _ => return Err(invalid()),
+    };
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid());
+    }
+    let hex = hex.to_ascii_lowercase();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
 }
 
 /// `application/x-www-form-urlencoded` encoding, byte for byte as the `form_urlencoded` crate
