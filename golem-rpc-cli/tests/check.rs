@@ -1,0 +1,217 @@
+//! `golem-rpc check` on real components built with `golem_rpc::import!` and wit-bindgen.
+
+mod common;
+
+use common::{cargo_golem_rpc, component, golem_rpc, scratch};
+
+#[test]
+fn good_caller_passes() {
+    let run = golem_rpc([
+        component("counter-caller").as_os_str(),
+        component("counter-target").as_os_str(),
+    ]);
+    // Without a subcommand: a usage error.
+    run.expect_code(2);
+
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        component("counter-target").as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("golem:rpc/types@0.1.0\n")
+        .expect_stdout("wasi:io/poll@0.2.6  (provided as wasi:io/poll@0.2.0)")
+        .expect_stdout("of `demo:counter` (world `counter`, WIT digest ")
+        .expect_stdout("8 of 8 functions called")
+        .expect_stdout("exports all 8 functions the caller calls of `demo:counter`")
+        .expect_stdout("golem-rpc runtime, shared by all imports: ~")
+        .expect_stdout("`demo:counter`: ~")
+        .expect_stdout("estimate from the `name` section");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("warning:"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\x1b'), "no colours into a pipe");
+}
+
+#[test]
+fn drift_is_reported_with_both_signatures() {
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        component("impostor").as_os_str(),
+    ]);
+    run.expect_code(1)
+        .expect_stdout("error: `demo:counter/api.{get}`: caller built against `func() -> u64`, target exports `func() -> string`\n")
+        .expect_stdout("error: `demo:counter/api.{add-all}` is called by the caller but not exported by ")
+        .expect_stdout("its `demo:counter/api` has no function `add-all` (it has only add, get)");
+    // `add` matches; `get` drifted; the other six are missing: 7 errors and the summary.
+    assert_eq!(run.errors(), 8, "{}", run.stdout);
+    assert!(run.stdout.contains("failed: 7 errors"), "{}", run.stdout);
+}
+
+#[test]
+fn unprovided_import_fails_naming_it() {
+    let run = golem_rpc(["check".as_ref(), component("greet-caller").as_os_str()]);
+    run.expect_code(1)
+        .expect_stdout("imports `test:greet/api`, which the golem-1.0 host profile (Golem 1.0/1.1 worker executor) does not provide")
+        .expect_stdout("functions imported from it: greet")
+        .expect_stdout("test:greet/api  (not provided)");
+    assert_eq!(run.errors(), 2, "{}", run.stdout);
+}
+
+#[test]
+fn unused_import_warns_and_passes() {
+    let run = golem_rpc(["check".as_ref(), component("unused-import").as_os_str()]);
+    run.expect_code(0)
+        .expect_stdout("warning: `golem_rpc::import!` of `demo:counter` (world `counter`) is declared but unused: none of its 8 functions is called")
+        .expect_stdout("ok, 1 warning");
+}
+
+#[test]
+fn target_matching_no_import_warns() {
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        component("counter-target").as_os_str(),
+        component("greeter").as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("matches no `golem_rpc::import!` of the caller")
+        .expect_stdout("it exports `test:greet/api`; the caller imports `demo:counter`");
+}
+
+#[test]
+fn json_has_the_same_findings() {
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        component("impostor").as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    run.expect_code(1);
+    let json = run.json();
+    assert_eq!(json["command"], "check");
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["errors"], 7);
+    assert_eq!(json["profile"], "golem-1.0");
+    let findings = json["findings"].as_array().unwrap();
+    let drift = findings
+        .iter()
+        .find(|f| f["code"] == "signature-drift")
+        .expect("a signature-drift finding");
+    assert_eq!(drift["level"], "error");
+    assert_eq!(drift["function"], "demo:counter/api.{get}");
+    assert_eq!(drift["caller_signature"], "func() -> u64");
+    assert_eq!(drift["target_signature"], "func() -> string");
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f["code"] == "missing-function")
+            .count(),
+        6
+    );
+    assert_eq!(json["records"][0]["target"], "demo:counter");
+    assert_eq!(
+        json["records"][0]["referenced"].as_array().unwrap().len(),
+        8
+    );
+    assert!(json["imports"].as_array().unwrap().iter().any(|i| i["name"]
+        == "golem:rpc/types@0.1.0"
+        && i["provided_as"] == "golem:rpc/types@0.1.0"));
+    assert_eq!(json["sizes"]["estimate"], true);
+    assert!(json["sizes"]["imports"][0]["code"].as_u64().unwrap() > 0);
+
+    let unused = golem_rpc([
+        "check".as_ref(),
+        component("unused-import").as_os_str(),
+        "--format=json".as_ref(),
+    ]);
+    unused.expect_code(0);
+    let json = unused.json();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["warnings"], 1);
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "unused-import" && f["level"] == "warning")
+    );
+}
+
+#[test]
+fn malformed_input_is_reported_not_a_panic() {
+    let dir = scratch("malformed");
+    let caller = std::fs::read(component("counter-caller")).unwrap();
+
+    // A corrupted `golem-rpc:import` section (same length, so the binary stays valid).
+    let at = caller
+        .windows(b"\ntarget demo:counter".len())
+        .position(|w| w == b"\ntarget demo:counter")
+        .expect("the caller records its import");
+    let mut corrupted = caller.clone();
+    corrupted[at + 1..at + 7].copy_from_slice(b"tarXet");
+    let bad_section = dir.join("bad-section.wasm");
+    std::fs::write(&bad_section, &corrupted).unwrap();
+    golem_rpc(["check".as_ref(), bad_section.as_os_str()])
+        .expect_code(1)
+        .expect_stdout("malformed `golem-rpc:import` custom section: line 2: expected `target …`, found `tarXet demo:counter`");
+
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.wasm", b"", "malformed WebAssembly binary"),
+        ("text.wasm", b"hello world", "malformed WebAssembly binary"),
+        (
+            "core.wasm",
+            b"\0asm\x01\0\0\0",
+            "a core WebAssembly module, not a component",
+        ),
+        (
+            "truncated.wasm",
+            &caller[..caller.len() / 2],
+            "malformed WebAssembly binary",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = golem_rpc(["check".as_ref(), path.as_os_str()]);
+        run.expect_code(1).expect_stdout(expected);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        // As a target: an error too, the caller is still checked.
+        let run = golem_rpc([
+            "check".as_ref(),
+            component("counter-caller").as_os_str(),
+            path.as_os_str(),
+        ]);
+        run.expect_code(1).expect_stdout(expected);
+    }
+    golem_rpc(["check".as_ref(), dir.join("missing.wasm").as_os_str()])
+        .expect_code(1)
+        .expect_stdout("cannot read");
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        "--profile".as_ref(),
+        "golem-9".as_ref(),
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("unknown profile `golem-9` (known: golem-1.0)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn cargo_subcommand_drops_its_name() {
+    let args = [
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        component("counter-target").as_os_str(),
+    ];
+    let direct = golem_rpc(args);
+    let cargo = cargo_golem_rpc(std::iter::once("golem-rpc".as_ref()).chain(args));
+    cargo.expect_code(0);
+    assert_eq!(cargo.stdout, direct.stdout);
+}
