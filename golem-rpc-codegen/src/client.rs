@@ -137,12 +137,11 @@ impl Module {
                 }
             }
         }
+        // `needed` grows while it is walked: whatever a needed type refers to is needed too.
         let mut i = 0;
         while i < needed.len() {
             let def = &resolve.types[needed[i]];
-            if let wit_parser::TypeDefKind::Type(target) = def.kind {
-                types.named_types_in(&target, &mut needed);
-            }
+            types.named_types_within(&def.kind, &mut needed);
             if let TypeOwner::Interface(owner) = def.owner {
                 types
                     .modules
@@ -662,10 +661,7 @@ fn method(
     let encoded = quote!(&[#handle #(#rt::encode(&#params)),*]);
     // Resources passed as `own<R>` now belong to the callee: their handles must not drop them.
     let release = quote!(#(#moved.__resource().release();)*);
-    let wit_docs = function.docs.contents.as_deref().map(|d| {
-        let lines = d.lines().map(|l| format!(" {l}"));
-        quote!(#(#[doc = #lines])* #[doc = ""])
-    });
+    let wit_docs = function_docs(function);
     let blocking_doc =
         format!(" Calls `{wire}` and waits for its result; panics if the call fails.");
     let try_blocking_doc = format!(" Calls `{wire}` and waits for its result.");
@@ -789,10 +785,7 @@ fn constructor(
         }
         params.push(name);
     }
-    let wit_docs = function.docs.contents.as_deref().map(|d| {
-        let lines = d.lines().map(|l| format!(" {l}"));
-        quote!(#(#[doc = #lines])* #[doc = ""])
-    });
+    let wit_docs = function_docs(function);
     let doc = format!(
         " Creates the resource in the worker at `location` (`{wire}`); panics if that fails, see `try_new`."
     );
@@ -820,6 +813,14 @@ fn constructor(
             #(#moved.__resource().release();)*
             #rt::Result::Ok(Self { resource: __resource })
         }
+    })
+}
+
+/// The function's WIT docs followed by an empty line, or nothing; generated docs follow.
+fn function_docs(function: &Function) -> Option<TokenStream> {
+    function.docs.contents.as_deref().map(|d| {
+        let lines = d.lines().map(|l| format!(" {l}"));
+        quote!(#(#[doc = #lines])* #[doc = ""])
     })
 }
 

@@ -287,7 +287,7 @@ impl Types<'_> {
         let def = &self.resolve.types[id];
         let wit_name = def.name.as_deref().unwrap_or_default();
         let name = ident(&camel(wit_name));
-        let docs = docs(&def.docs, &format!("The WIT type `{wit_name}`."));
+        let docs = doc_attrs(&def.docs, &format!("The WIT type `{wit_name}`."));
         match &def.kind {
             TypeDefKind::Record(record) => {
                 self.record(&name, wit_name, record, &docs, from, def.span)
@@ -331,7 +331,7 @@ impl Types<'_> {
         for field in &record.fields {
             let field_name = ident(&snake(&field.name));
             let ty = self.owned(&field.ty, from, span)?;
-            let field_docs = docs_of(&field.docs, &format!("The field `{}`.", field.name));
+            let field_docs = doc_attrs(&field.docs, &format!("The field `{}`.", field.name));
             fields.push(quote!(#field_docs pub #field_name: #ty));
             field_names.push(field_name);
             wit_field_names.push(field.name.as_str());
@@ -389,7 +389,7 @@ impl Types<'_> {
             let wit_case = case.name.as_str();
             let position =
                 u32::try_from(position).expect("WIT variants have fewer than 2^32 cases");
-            let case_docs = docs_of(&case.docs, &format!("The case `{wit_case}`."));
+            let case_docs = doc_attrs(&case.docs, &format!("The case `{wit_case}`."));
             match &case.ty {
                 Some(ty) => {
                     let ty = self.owned(ty, from, span)?;
@@ -540,7 +540,7 @@ impl Types<'_> {
         let constant_docs = flags
             .flags
             .iter()
-            .map(|f| docs_of(&f.docs, &format!("The flag `{}`.", f.name)));
+            .map(|f| doc_attrs(&f.docs, &format!("The flag `{}`.", f.name)));
         let positions: Vec<usize> = (0..constants.len()).collect();
         let shifts = positions.iter().map(|p| *p as u32);
         let labels = flags.flags.iter().map(|f| shouty(&f.name));
@@ -715,7 +715,7 @@ impl Types<'_> {
         let case_docs = enumeration
             .cases
             .iter()
-            .map(|c| docs_of(&c.docs, &format!("The case `{}`.", c.name)));
+            .map(|c| doc_attrs(&c.docs, &format!("The case `{}`.", c.name)));
         let positions: Vec<u32> = (0..cases.len())
             .map(|p| u32::try_from(p).expect("WIT enums have fewer than 2^32 cases"))
             .collect();
@@ -783,7 +783,12 @@ impl Types<'_> {
             }
             out.push(*id);
         }
-        match &def.kind {
+        self.named_types_within(&def.kind, out);
+    }
+
+    /// Every named type reachable from the structure of `kind` (not counting its own name).
+    pub fn named_types_within(&self, kind: &TypeDefKind, out: &mut Vec<TypeId>) {
+        match kind {
             TypeDefKind::Record(r) => r
                 .fields
                 .iter()
@@ -820,11 +825,7 @@ pub fn relative_path(from: &[Ident], to: &[Ident], name: &Ident) -> TokenStream 
 }
 
 /// `#[doc = ..]` from WIT docs, or `fallback` when the WIT has none.
-pub fn docs(docs: &Docs, fallback: &str) -> TokenStream {
-    docs_of(docs, fallback)
-}
-
-fn docs_of(docs: &Docs, fallback: &str) -> TokenStream {
+pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
     let text = docs.contents.as_deref().unwrap_or(fallback);
     let lines = text.lines().map(|line| format!(" {line}"));
     quote!(#(#[doc = #lines])*)

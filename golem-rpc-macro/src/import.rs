@@ -190,8 +190,7 @@ impl Parse for Import {
             }
             seen.push(name);
             match opt {
-                Opt::Path(path) | Opt::Inline(path) if source.is_some() => {
-                    let _ = path;
+                Opt::Path(_) | Opt::Inline(_) if source.is_some() => {
                     return Err(syn::Error::new(
                         key_span,
                         "the target's WIT is given twice: use either `path` or `inline`",

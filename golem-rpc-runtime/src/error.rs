@@ -42,21 +42,15 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Builds the error for the given remote function from Golem's `rpc-error`.
-    pub fn from_rpc(error: RpcError) -> Self {
+impl From<RpcError> for Error {
+    /// Golem's `rpc-error` as the matching case.
+    fn from(error: RpcError) -> Self {
         match error {
             RpcError::ProtocolError(msg) => Error::ProtocolError(msg),
             RpcError::Denied(msg) => Error::Denied(msg),
             RpcError::NotFound(msg) => Error::NotFound(msg),
             RpcError::RemoteInternalError(msg) => Error::RemoteInternalError(msg),
         }
-    }
-}
-
-impl From<RpcError> for Error {
-    fn from(error: RpcError) -> Self {
-        Error::from_rpc(error)
     }
 }
 

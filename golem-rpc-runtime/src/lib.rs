@@ -77,6 +77,4 @@ pub mod __private {
     pub use crate::resource::decode_resource;
     pub use crate::{Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue};
     pub use ::core::result::Result;
-    pub use ::std::string::String;
-    pub use ::std::vec::Vec;
 }
