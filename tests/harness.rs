@@ -16,6 +16,7 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("rcaller", "resource-caller"),
     ("kitchen", "kitchen-sink"),
     ("kcaller", "kitchen-caller"),
+    ("wprobe", "worker-probe"),
 ];
 
 /// The `.wasm` of every test component by package name, built (release) on first use.

@@ -10,8 +10,8 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, Type};
 
 use crate::function_name::{FunctionRef, ParsedFunctionName};
+use crate::state::WorkerState;
 use crate::value::has_handles;
-use crate::worker::WorkerState;
 
 /// What calling an [`ExportedFunction`] does.
 #[derive(Debug)]
@@ -73,6 +73,8 @@ pub struct FunctionSignature {
 pub(crate) struct LoadedComponent {
     pub(crate) name: String,
     pub(crate) id: Uuid,
+    /// Loaded as ephemeral: reached as `urn:worker:{component-id}`, a fresh worker per client.
+    pub(crate) ephemeral: bool,
     pub(crate) pre: InstancePre<WorkerState>,
     /// Exported functions by interface export name (`None` for world-level functions), then by
     /// export name inside the interface (`f`, `[method]R.m`, …, and a synthetic `[drop]R`).
@@ -87,6 +89,7 @@ impl LoadedComponent {
     /// Links `component` against the host's linker and indexes its exports.
     pub(crate) fn new(
         name: &str,
+        ephemeral: bool,
         engine: &Engine,
         linker: &Linker<WorkerState>,
         component: Component,
@@ -159,6 +162,7 @@ impl LoadedComponent {
         Ok(Self {
             name: name.to_string(),
             id: crate::uri::component_id(name),
+            ephemeral,
             pre,
             functions,
             resources: resources

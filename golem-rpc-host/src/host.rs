@@ -1,10 +1,9 @@
 //! The host: loaded components, workers, and the shared call path used by guests and the API.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 
 use anyhow::{Context as _, anyhow, bail};
 use tokio::sync::oneshot;
@@ -14,47 +13,25 @@ use wasmtime::{Config, Engine};
 
 use crate::bindings::golem::rpc::types::{RpcError, WitValue};
 use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
+use crate::error::CallError;
 use crate::handles::CheckHandles;
-use crate::rpc::FutureInvokeEntry;
+use crate::promises::{PromiseError, PromiseId, Promises};
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
+use crate::state::{PendingInvocation, Services, Startup, WorkerContext, WorkerState};
 use crate::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
 use crate::uri::{WorkerId, component_id_env_var, parse_worker_uri};
 use crate::value::{type_name, wit_value_to_val, wit_value_to_val_in};
-use crate::worker::{CallArgs, Env, Worker, WorkerState, param_error};
+use crate::worker::{CallArgs, Worker, param_error};
 
 /// Longest chain of nested worker calls (A→B→C…) before calls are refused.
 pub const MAX_CALL_DEPTH: usize = 100;
 
+/// Oplog entries Golem's executor writes in the caller for one RPC call: the caller's arguments
+/// and environment (passed on to a worker the call creates), the call's idempotency key, the call.
+const RPC_OPLOG_ENTRIES: u64 = 4;
+
 /// Most background invocations (`invoke`, `async-invoke-and-await`) in flight at once.
 pub const MAX_BACKGROUND_INVOCATIONS: usize = 16_384;
-
-/// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum CallError {
-    /// The target does not exist (Golem: `WorkerNotFound` → `not-found`).
-    NotFound(String),
-    /// Anything else (Golem: every other executor error → `remote-internal-error`).
-    Internal(String),
-}
-
-impl CallError {
-    pub(crate) fn into_rpc_error(self) -> RpcError {
-        match self {
-            CallError::NotFound(message) => RpcError::NotFound(message),
-            CallError::Internal(message) => RpcError::RemoteInternalError(message),
-        }
-    }
-}
-
-impl fmt::Display for CallError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CallError::NotFound(message) | CallError::Internal(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for CallError {}
 
 /// A call whose target, function and arguments have been checked.
 pub(crate) struct PreparedCall {
@@ -100,11 +77,15 @@ pub(crate) struct HostInner {
     linker: Linker<WorkerState>,
     components: RwLock<Components>,
     env: RwLock<BTreeMap<String, String>>,
+    args: RwLock<Vec<String>>,
     /// Workers by component id, then by worker name.
     workers: Mutex<HashMap<Uuid, HashMap<String, Arc<Worker>>>>,
     next_worker_key: AtomicU64,
     scheduler: Arc<Scheduler>,
     jobs: Jobs,
+    promises: Promises,
+    /// This host, for its workers' host functions ([`Services`]).
+    self_ref: Weak<HostInner>,
 }
 
 impl HostInner {
@@ -138,8 +119,8 @@ impl HostInner {
         components.by_id.get(id).cloned()
     }
 
-    /// The environment of a worker created by the host itself (not through RPC).
-    fn default_env(&self) -> Env {
+    /// What a worker created by the host itself (not through RPC) starts with.
+    fn default_startup(&self) -> Startup {
         let mut env = BTreeMap::new();
         {
             let components = self
@@ -155,25 +136,35 @@ impl HostInner {
         }
         let host_env = self.env.read().unwrap_or_else(PoisonError::into_inner);
         env.extend(host_env.iter().map(|(k, v)| (k.clone(), v.clone())));
-        env.into_iter().collect::<Vec<_>>().into()
+        let args = self.args.read().unwrap_or_else(PoisonError::into_inner);
+        Startup {
+            env: env.into_iter().collect::<Vec<_>>().into(),
+            args: args.iter().cloned().collect::<Vec<_>>().into(),
+        }
     }
 
-    /// Worker `name` of `component`, created on first use with `env` (or the host's default).
+    /// Worker `name` of `component`, created on first use with `startup` (or the host's
+    /// default).
     fn worker(
         &self,
         component: &Arc<LoadedComponent>,
         name: &str,
-        env: Option<&Env>,
+        startup: Option<&Startup>,
     ) -> Arc<Worker> {
         let mut workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
         let of_component = workers.entry(component.id).or_default();
         if let Some(worker) = of_component.get(name) {
             return worker.clone();
         }
-        let env = env.cloned().unwrap_or_else(|| self.default_env());
+        let startup = startup.cloned().unwrap_or_else(|| self.default_startup());
         let key = self.next_worker_key.fetch_add(1, Ordering::Relaxed);
-        let id = WorkerId::new(component.id, name);
-        let worker = Arc::new(Worker::new(id, key, component.clone(), env));
+        let context = WorkerContext::new(WorkerId::new(component.id, name), startup);
+        let worker = Arc::new(Worker::new(
+            context,
+            key,
+            component.clone(),
+            self.self_ref.clone(),
+        ));
         of_component.insert(name.to_string(), worker.clone());
         worker
     }
@@ -252,7 +243,8 @@ impl HostInner {
         if depth >= MAX_CALL_DEPTH {
             return Err(CallError::Internal(format!(
                 "Invalid request: calling {} on worker {} exceeds the maximum call depth of {MAX_CALL_DEPTH}",
-                function.name, worker.uri
+                function.name,
+                worker.uri()
             )));
         }
         if depth > 0 && !task::stack_allows_nested_call() {
@@ -271,7 +263,7 @@ impl HostInner {
             .scheduler
             .acquire(reservation)
             .map_err(|deadlock| deadlock_error(deadlock, worker, function))?;
-        let _chain = task::push_worker(&worker.uri);
+        let _chain = task::push_worker(worker.uri());
         call(self)
     }
 
@@ -283,7 +275,7 @@ impl HostInner {
         reservation: Option<Reservation>,
     ) -> Result<WitValue, CallError> {
         self.execute(worker, &call.function, reservation, |host| {
-            worker.invoke_locked(host, &call.function, &call.args)
+            worker.invoke_locked(host.engine(), &call.function, &call.args)
         })
     }
 
@@ -337,11 +329,11 @@ impl HostInner {
     fn spawn_job(
         self: &Arc<Self>,
         call: PreparedCall,
-        env: Option<&Env>,
+        startup: Option<&Startup>,
         on_done: impl FnOnce(Result<WitValue, CallError>) + Send + 'static,
     ) -> Result<TaskId, CallError> {
         let permit = self.start_job()?;
-        let worker = self.worker(&call.component, &call.worker_id.worker_name, env);
+        let worker = self.worker(&call.component, &call.worker_id.worker_name, startup);
         let job = task::new_task_id();
         let reservation = self.scheduler.reserve(worker.key, job);
         let chain = task::chain();
@@ -367,12 +359,12 @@ impl HostInner {
         target: &WorkerId,
         function_name: &str,
         params: Vec<WitValue>,
-        caller_env: Option<&Env>,
+        caller: Option<&Startup>,
     ) -> Result<WitValue, RpcError> {
         let call = self
             .prepare_rpc(target, function_name, params)
             .map_err(CallError::into_rpc_error)?;
-        let worker = self.worker(&call.component, &call.worker_id.worker_name, caller_env);
+        let worker = self.worker(&call.component, &call.worker_id.worker_name, caller);
         self.execute_rpc(&worker, &call, None)
             .map_err(CallError::into_rpc_error)
     }
@@ -383,13 +375,13 @@ impl HostInner {
         target: &WorkerId,
         function_name: &str,
         params: Vec<WitValue>,
-        caller_env: Option<&Env>,
+        caller: Option<&Startup>,
     ) -> Result<(), RpcError> {
         let call = self
             .prepare_rpc(target, function_name, params)
             .map_err(CallError::into_rpc_error)?;
         let description = format!("{} on worker {}", call.function.name, target);
-        self.spawn_job(call, caller_env, move |result| {
+        self.spawn_job(call, caller, move |result| {
             if let Err(err) = result {
                 eprintln!("golem-rpc-host: fire-and-forget call of {description} failed: {err}");
             }
@@ -404,39 +396,118 @@ impl HostInner {
         target: &WorkerId,
         function_name: &str,
         params: Vec<WitValue>,
-        caller_env: Option<&Env>,
-    ) -> FutureInvokeEntry {
-        let call = match self.prepare_rpc(target, function_name, params) {
-            Ok(call) => call,
-            Err(err) => return FutureInvokeEntry::ready(Err(err.into_rpc_error())),
-        };
+        caller: Option<&Startup>,
+    ) -> Result<PendingInvocation, RpcError> {
+        let call = self
+            .prepare_rpc(target, function_name, params)
+            .map_err(CallError::into_rpc_error)?;
         let (sender, receiver) = oneshot::channel();
-        let spawned = self.spawn_job(call, caller_env, move |result| {
-            let result = result.map_err(CallError::into_rpc_error);
-            // The guest may have dropped the future; then nobody wants the result.
-            let _ = sender.send(result);
-        });
-        match spawned {
-            Ok(job) => FutureInvokeEntry::pending(receiver, job, self.scheduler.clone()),
-            Err(err) => FutureInvokeEntry::ready(Err(err.into_rpc_error())),
+        let job = self
+            .spawn_job(call, caller, move |result| {
+                let result = result.map_err(CallError::into_rpc_error);
+                // The guest may have dropped the future; then nobody wants the result.
+                let _ = sender.send(result);
+            })
+            .map_err(CallError::into_rpc_error)?;
+        Ok(PendingInvocation {
+            receiver,
+            job,
+            scheduler: self.scheduler.clone(),
+        })
+    }
+
+    fn existing_worker(&self, id: &WorkerId) -> Option<Arc<Worker>> {
+        let workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        workers.get(&id.component_id)?.get(&id.worker_name).cloned()
+    }
+}
+
+/// The host functions of a worker reach the host through this (see `state`).
+impl Services for HostInner {
+    fn invoke_and_await(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<WitValue, RpcError> {
+        caller.api().append(RPC_OPLOG_ENTRIES);
+        self.this()?
+            .rpc_invoke_and_await(target, function, params, Some(&caller.inherited))
+    }
+
+    fn invoke(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<(), RpcError> {
+        caller.api().append(RPC_OPLOG_ENTRIES);
+        self.this()?
+            .rpc_invoke(target, function, params, Some(&caller.inherited))
+    }
+
+    fn async_invoke_and_await(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<PendingInvocation, RpcError> {
+        caller.api().append(RPC_OPLOG_ENTRIES);
+        self.this()?
+            .rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited))
+    }
+
+    fn promises(&self) -> &Promises {
+        &self.promises
+    }
+
+    fn worker(&self, id: &WorkerId) -> Option<Arc<WorkerContext>> {
+        self.existing_worker(id).map(|w| w.context.clone())
+    }
+
+    /// Ephemeral workers keep no metadata in Golem, so they are not listed.
+    fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
+        if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
+            return Vec::new();
         }
+        let workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found: Vec<Arc<WorkerContext>> = workers
+            .get(component)
+            .map(|of| of.values().map(|w| w.context.clone()).collect())
+            .unwrap_or_default();
+        found.sort_by(|a, b| a.id.worker_name.cmp(&b.id.worker_name));
+        found
+    }
+}
+
+impl HostInner {
+    /// A strong reference to this host (the worker's own call keeps it alive).
+    fn this(&self) -> Result<Arc<HostInner>, RpcError> {
+        self.self_ref.upgrade().ok_or_else(|| {
+            RpcError::RemoteInternalError("the golem-rpc host has been shut down".to_string())
+        })
     }
 }
 
 fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFunction) -> CallError {
     let mut chain = task::chain();
-    chain.push(worker.uri.clone());
+    chain.push(worker.uri().clone());
     let chain = chain.join(" -> ");
     CallError::Internal(match deadlock {
         Deadlock::Reentrant => format!(
             "Invalid request: calling {} on worker {} would deadlock: the worker is already \
              executing a call in this call chain ({chain})",
-            function.name, worker.uri
+            function.name,
+            worker.uri()
         ),
         Deadlock::Cycle => format!(
             "Invalid request: calling {} on worker {} would deadlock: the worker is busy with a \
              call that is waiting, directly or through other workers, for this one ({chain})",
-            function.name, worker.uri
+            function.name,
+            worker.uri()
         ),
     })
 }
@@ -470,26 +541,43 @@ impl Host {
             |state| state,
         )?;
         Ok(Self {
-            inner: Arc::new(HostInner {
+            inner: Arc::new_cyclic(|self_ref| HostInner {
                 engine,
                 linker,
                 components: RwLock::default(),
                 env: RwLock::default(),
+                args: RwLock::default(),
                 workers: Mutex::default(),
                 next_worker_key: AtomicU64::new(1),
                 scheduler: Arc::default(),
                 jobs: Jobs::default(),
+                promises: Promises::default(),
+                self_ref: self_ref.clone(),
             }),
         })
     }
 
     /// Compiles and adds the component at `path` under `name`; returns its component id.
     pub fn add_component_file(&self, name: &str, path: impl AsRef<Path>) -> anyhow::Result<Uuid> {
-        let path = path.as_ref();
+        self.load_file(name, path.as_ref(), false)
+    }
+
+    /// Compiles and adds the component at `path` under `name` as an *ephemeral* component (Golem
+    /// 1.1): `urn:worker:{component-id}`, without a worker name, reaches a fresh worker for each
+    /// `wasm-rpc` client. Returns its component id.
+    pub fn add_ephemeral_component_file(
+        &self,
+        name: &str,
+        path: impl AsRef<Path>,
+    ) -> anyhow::Result<Uuid> {
+        self.load_file(name, path.as_ref(), true)
+    }
+
+    fn load_file(&self, name: &str, path: &Path, ephemeral: bool) -> anyhow::Result<Uuid> {
         let component = Component::from_file(&self.inner.engine, path)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("failed to load component {name} from {}", path.display()))?;
-        self.add_compiled(name, component)
+        self.add_compiled(name, component, ephemeral)
     }
 
     /// Compiles and adds a component from its binary under `name`; returns its component id.
@@ -497,10 +585,15 @@ impl Host {
         let component = Component::from_binary(&self.inner.engine, bytes)
             .map_err(anyhow::Error::from)
             .with_context(|| format!("failed to load component {name}"))?;
-        self.add_compiled(name, component)
+        self.add_compiled(name, component, false)
     }
 
-    fn add_compiled(&self, name: &str, component: Component) -> anyhow::Result<Uuid> {
+    fn add_compiled(
+        &self,
+        name: &str,
+        component: Component,
+        ephemeral: bool,
+    ) -> anyhow::Result<Uuid> {
         if name.is_empty() || name.contains(['/', '=']) {
             bail!(
                 "invalid component name {name:?}: it must be non-empty and contain no '/' or '='"
@@ -508,6 +601,7 @@ impl Host {
         }
         let loaded = Arc::new(LoadedComponent::new(
             name,
+            ephemeral,
             &self.inner.engine,
             &self.inner.linker,
             component,
@@ -524,6 +618,23 @@ impl Host {
         components.by_id.insert(id, loaded.clone());
         components.by_name.insert(name.to_string(), loaded);
         Ok(id)
+    }
+
+    /// Adds a command-line argument for workers the host creates from now on (workers created
+    /// through RPC inherit their caller's arguments instead, as in Golem).
+    pub fn add_arg(&self, arg: impl Into<String>) {
+        let mut args = self
+            .inner
+            .args
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        args.push(arg.into());
+    }
+
+    /// Completes a promise from outside, like Golem's `complete-promise` API: `Ok(true)` if
+    /// this completed it, `Ok(false)` if it already was. A worker awaiting it resumes.
+    pub fn complete_promise(&self, id: &PromiseId, data: Vec<u8>) -> Result<bool, PromiseError> {
+        self.inner.promises.complete(id, data)
     }
 
     /// Adds an environment variable for workers the host creates from now on.
@@ -668,7 +779,7 @@ impl Host {
         let worker = self.inner.worker(&component, worker, None);
         let _task = task::enter_top_level();
         let results = self.inner.execute(&worker, &function, None, |host| {
-            worker.call_locked(host, &function, args)
+            worker.call_locked(host.engine(), &function, args)
         })?;
         Ok(results)
     }

@@ -1,26 +1,35 @@
-//! A local host for Golem components on wasmtime 48, implementing `golem:rpc/types@0.1.0` (and
-//! `get-self-uri` of `golem:api/host@0.2.0`).
+//! A local host for Golem 1.0/1.1 components on wasmtime 48: `golem:rpc/types@0.1.0`,
+//! `golem:api/host@0.2.0` and the worker environment Golem gives every worker.
 //!
-//! Components are loaded by name ([`Host::add_component_file`]) and get a stable component id
-//! (UUID v5 of the name, [`uri::component_id`]). A *worker* is one wasmtime store plus one
-//! instance of its component, created on first use and addressed as
-//! `urn:worker:{component-id}/{form-urlencoded worker name}` ([`uri`]). Guests talk to other
-//! workers through the `wasm-rpc` resource exactly as on Golem 1.0 (function names per
+//! Components are loaded by name ([`Host::add_component_file`], or as ephemeral with
+//! [`Host::add_ephemeral_component_file`]) and get a stable component id (UUID v5 of the name,
+//! [`uri::component_id`]). A *worker* is one wasmtime store plus one instance of its component,
+//! created on first use and addressed as `urn:worker:{component-id}/{form-urlencoded worker name}`
+//! ([`uri`]). It sees the environment and arguments it was created with ([`Host::add_env`],
+//! [`Host::add_arg`]; workers created through RPC inherit their caller's) plus
+//! `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID` and `GOLEM_COMPONENT_VERSION`. Guests talk to other
+//! workers through the `wasm-rpc` resource exactly as on Golem (function names per
 //! [`function_name`], values per [`value`], resources a target exports as `handle(uri, id)`
 //! values, errors mapped like Golem's executor); the host itself can make the same calls
-//! ([`Host::invoke_and_await`]) or call exports directly ([`Host::call`], [`Host::call_wave`]).
+//! ([`Host::invoke_and_await`]) or call exports directly ([`Host::call`], [`Host::call_wave`],
+//! [`repl`]). Golem's host API has its local meaning (promises shared by the host's workers, an
+//! oplog index counted as Golem's executor would, settings kept per worker; see the `golem_api`
+//! module).
 //!
 //! Module map: [`uri`] (worker URNs, component ids), [`function_name`] (the `invoke*` name
 //! grammar), [`value`] (`wit-value` ↔ [`Val`]), `component` (loaded components, export
-//! resolution), `handles` (a worker's table of resources held by others, and handle
-//! conversion), `rpc` (the `golem:rpc` host implementation), `api` (`golem:api/host@0.2.0`),
-//! `worker` (stores and instances), `scheduler` (per-worker FIFO locking and deadlock
-//! detection), `task` (call chains and stack budget), `host` ([`Host`]), [`build`] (building
-//! this workspace's guest components).
+//! resolution), `state` (per-worker state, in one place, and the host services the interface
+//! modules may use), one module per Golem interface — `golem_rpc` (`golem:rpc/types`),
+//! `golem_api` (`golem:api/host`) — `promises` (the host's promises), `handles` (a worker's table
+//! of resources held by others, and handle conversion), `worker` (stores and instances),
+//! `scheduler` (per-worker FIFO locking and deadlock detection), `task` (call chains and stack
+//! budget), `host` ([`Host`]: loads components, creates workers, runs calls), [`repl`] (the
+//! `run`/`repl` call syntax), [`build`] (building this workspace's guest components).
+//! Dependencies point one way: `host` → `worker` → `state` ← interface modules; the interface
+//! modules reach the host only through `state::Services`.
 
 #![warn(missing_docs)]
 
-mod api;
 #[allow(
     unused_qualifications,
     missing_docs,
@@ -29,11 +38,16 @@ mod api;
 mod bindings;
 pub mod build;
 mod component;
+mod error;
 pub mod function_name;
+mod golem_api;
+mod golem_rpc;
 mod handles;
 mod host;
-mod rpc;
+mod promises;
+pub mod repl;
 mod scheduler;
+mod state;
 mod task;
 pub mod uri;
 pub mod value;
@@ -42,6 +56,7 @@ mod worker;
 pub use bindings::golem::rpc::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use component::FunctionSignature;
 pub use host::{Host, MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
+pub use promises::{PromiseError, PromiseId};
 pub use uri::WorkerId;
 pub use uuid::Uuid;
 pub use wasmtime::component::{Type, Val};

@@ -1,14 +1,18 @@
 //! `golem-rpc-host`: run Golem components locally, with worker-to-worker RPC.
 //!
 //! ```text
-//! golem-rpc-host run --component NAME=PATH.wasm [--component …] [--env KEY=VALUE …] \
-//!     NAME/WORKER FUNCTION [ARG …]
+//! golem-rpc-host run [LOAD OPTIONS] NAME/WORKER FUNCTION [ARG …]
+//! golem-rpc-host repl [LOAD OPTIONS]
+//! LOAD OPTIONS: --component NAME=PATH.wasm, --ephemeral-component NAME=PATH.wasm,
+//!               --env KEY=VALUE, --arg ARG (each repeatable)
 //! ```
 //! FUNCTION is the Golem function name (`demo:counter/api.{get}`, or a bare name for a world-level
-//! export); each ARG is WAVE text; each result is printed as WAVE on its own line.
+//! export); each ARG is WAVE text; each result is printed as WAVE on its own line. The repl reads
+//! one call per line, `NAME/WORKER FUNCTION(ARG, …)`, and prints its results on one line.
 //!
 //! `golem-rpc-host demo` builds the counter example of this repository and runs it.
 
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, anyhow, bail};
@@ -27,19 +31,67 @@ struct Cli {
 enum Command {
     /// Load components and call one function of one worker.
     Run(RunArgs),
+    /// Load components, then run one call per line of standard input against the same workers.
+    ///
+    /// Each line is `NAME/WORKER FUNCTION(ARG, ARG, …)` with WAVE arguments (`NAME FUNCTION(…)`
+    /// for a fresh worker named by a new UUID); the results are printed as WAVE on one
+    /// line, a failed call as `error: …`. Empty lines and lines starting with `#` are skipped.
+    Repl(LoadArgs),
     /// Build the counter example (examples/counter) and run its caller against a counter worker.
     Demo,
 }
 
+/// What to load into the host and what its workers start with.
 #[derive(Args)]
-struct RunArgs {
+struct LoadArgs {
     /// A component to load, as NAME=PATH.wasm (repeatable).
-    #[arg(long = "component", value_name = "NAME=PATH", required = true)]
+    #[arg(long = "component", value_name = "NAME=PATH")]
     components: Vec<String>,
-    /// An environment variable for the workers, as KEY=VALUE (repeatable).
+    /// An ephemeral component to load, as NAME=PATH.wasm (repeatable): each invocation runs on a
+    /// fresh instance; `urn:worker:{id}` without a worker name reaches a new worker per RPC client.
+    #[arg(long = "ephemeral-component", value_name = "NAME=PATH")]
+    ephemeral_components: Vec<String>,
+    /// An environment variable for the workers, as KEY=VALUE (repeatable). Workers also get
+    /// GOLEM_WORKER_NAME, GOLEM_COMPONENT_ID and GOLEM_COMPONENT_VERSION.
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
-    /// The worker to call, as COMPONENT-NAME/WORKER-NAME.
+    /// A command-line argument for the workers (repeatable; workers created through RPC inherit
+    /// their caller's).
+    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
+    worker_args: Vec<String>,
+}
+
+impl LoadArgs {
+    fn host(&self) -> anyhow::Result<Host> {
+        if self.components.is_empty() && self.ephemeral_components.is_empty() {
+            bail!("nothing to run: give at least one --component or --ephemeral-component");
+        }
+        let host = Host::new()?;
+        for component in &self.components {
+            let (name, path) = split_pair(component, "--component NAME=PATH")?;
+            host.add_component_file(name, path)?;
+        }
+        for component in &self.ephemeral_components {
+            let (name, path) = split_pair(component, "--ephemeral-component NAME=PATH")?;
+            host.add_ephemeral_component_file(name, path)?;
+        }
+        for var in &self.env {
+            let (key, value) = split_pair(var, "--env KEY=VALUE")?;
+            host.add_env(key, value);
+        }
+        for arg in &self.worker_args {
+            host.add_arg(arg);
+        }
+        Ok(host)
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    load: LoadArgs,
+    /// The worker to call, as COMPONENT-NAME/WORKER-NAME (just COMPONENT-NAME for a fresh worker
+    /// named by a new UUID).
     #[arg(value_name = "NAME/WORKER")]
     target: String,
     /// The function, e.g. `demo:counter/api.{add}` or a bare world-level name.
@@ -60,26 +112,26 @@ fn split_pair<'a>(text: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
-    let host = Host::new()?;
-    for component in &args.components {
-        let (name, path) = split_pair(component, "--component NAME=PATH")?;
-        host.add_component_file(name, path)?;
-    }
-    for var in &args.env {
-        let (key, value) = split_pair(var, "--env KEY=VALUE")?;
-        host.add_env(key, value);
-    }
-    let Some((component, worker)) = args.target.split_once('/') else {
-        bail!("expected the target as NAME/WORKER, got {:?}", args.target);
-    };
-    if worker.is_empty() {
-        bail!("the worker name in {:?} is empty", args.target);
-    }
-    let results = host
-        .call_wave(component, worker, &args.function, &args.args)
+    let host = args.load.host()?;
+    let results = golem_rpc_host::repl::call(&host, &args.target, &args.function, &args.args)
         .with_context(|| format!("calling {} on {}", args.function, args.target))?;
     for result in results {
         println!("{result}");
+    }
+    host.wait_for_background();
+    Ok(())
+}
+
+fn run_repl(args: LoadArgs) -> anyhow::Result<()> {
+    let host = args.host()?;
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading standard input")?;
+        if let Some(output) = golem_rpc_host::repl::line(&host, &line) {
+            writeln!(stdout, "{output}")?;
+            stdout.flush()?;
+        }
     }
     host.wait_for_background();
     Ok(())
@@ -134,6 +186,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => run(args),
+        Command::Repl(args) => run_repl(args),
         Command::Demo => demo(),
     };
     match outcome {

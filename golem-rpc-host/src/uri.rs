@@ -4,8 +4,9 @@
 //! (protocol.md §6). Parsing follows `golem-common`'s `WorkerOrFunctionUrn`: the `urn:` prefix is
 //! required, the resource type (`worker`) is case-insensitive, the name is split on the first `/`,
 //! the component part must be a UUID and the worker name is form-urlencoded (`+` is a space). A
-//! function URN (a third `/` segment, as returned by `get-self-uri`), a URN without a worker name
-//! (accepted only from Golem 1.1) and the pre-1.0 `worker://` form are all rejected.
+//! function URN (a third `/` segment, as returned by `get-self-uri`) and the pre-1.0 `worker://`
+//! form are rejected. A URN without a worker name addresses an ephemeral component (Golem 1.1,
+//! [`parse_target_uri`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -109,6 +110,22 @@ impl std::error::Error for InvalidUri {}
 
 /// Parses a worker URN the way Golem 1.0's `wasm-rpc` constructor does.
 pub fn parse_worker_uri(uri: &str) -> Result<WorkerId, InvalidUri> {
+    match parse_target_uri(uri)? {
+        (component_id, Some(worker_name)) => Ok(WorkerId {
+            component_id,
+            worker_name,
+        }),
+        (_, None) => Err(InvalidUri {
+            uri: uri.to_string(),
+            reason: "worker name expected".to_string(),
+        }),
+    }
+}
+
+/// Parses an RPC target the way Golem 1.1's `wasm-rpc` constructor does: a worker URN, or
+/// `urn:worker:{component-id}` without a worker name (an ephemeral component), which gives
+/// `(component-id, None)`.
+pub fn parse_target_uri(uri: &str) -> Result<(Uuid, Option<String>), InvalidUri> {
     let invalid = |reason: &str| InvalidUri {
         uri: uri.to_string(),
         reason: reason.to_string(),
@@ -125,22 +142,20 @@ pub fn parse_worker_uri(uri: &str) -> Result<WorkerId, InvalidUri> {
     if !resource_type.eq_ignore_ascii_case("worker") {
         return Err(invalid("URN of type worker expected"));
     }
-    let (component, worker) = resource_name
-        .split_once('/')
-        .ok_or_else(|| invalid("worker name expected"))?;
-    if worker.contains('/') {
+    let (component, worker) = match resource_name.split_once('/') {
+        Some((component, worker)) => (component, Some(worker)),
+        None => (resource_name, None),
+    };
+    if worker.is_some_and(|worker| worker.contains('/')) {
         return Err(invalid("function URNs cannot be used as RPC targets"));
     }
     let component_id =
         Uuid::parse_str(component).map_err(|err| invalid(&format!("can't parse UUID: {err}")))?;
-    let worker_name = urldecode(worker);
-    if worker_name.is_empty() {
-        return Err(invalid("worker name expected"));
-    }
-    Ok(WorkerId {
-        component_id,
-        worker_name,
-    })
+    let worker_name = match worker.map(urldecode) {
+        Some(name) if name.is_empty() => return Err(invalid("worker name expected")),
+        name => name,
+    };
+    Ok((component_id, worker_name))
 }
 
 /// Form-urlencodes a worker name, as Golem does when it prints URNs.
@@ -209,6 +224,20 @@ mod tests {
             format!("urn:worker:{ID}/w+1/test%3Atrap%2Fapi.%7Bok%7D")
         );
         assert!(parse_worker_uri(&id.function_uri("f")).is_err());
+    }
+
+    #[test]
+    fn a_target_may_omit_the_worker_name() {
+        let id = Uuid::parse_str(ID).unwrap();
+        assert_eq!(
+            parse_target_uri(&format!("urn:worker:{ID}")).unwrap(),
+            (id, None)
+        );
+        assert_eq!(
+            parse_target_uri(&format!("urn:worker:{ID}/a+b")).unwrap(),
+            (id, Some("a b".to_string()))
+        );
+        assert!(parse_target_uri(&format!("urn:worker:{ID}/")).is_err());
     }
 
     #[test]

@@ -2,42 +2,19 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use wasmtime::Store;
-use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceTable, Type, Val};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime::component::{ComponentExportIndex, Func, Instance, Type, Val};
+use wasmtime::{Engine, Store};
 
+use crate::bindings::golem::api::host::WorkerStatus;
 use crate::bindings::golem::rpc::types::{WitNode, WitValue};
 use crate::component::{ExportedFunction, FunctionKind, LoadedComponent};
+use crate::error::CallError;
 use crate::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};
-use crate::host::{CallError, HostInner};
 use crate::scheduler::WorkerKey;
-use crate::uri::WorkerId;
+use crate::state::{Services, WorkerContext, WorkerState};
 use crate::value::{
     HandleContext, NoHandles, ValueError, results_to_wit_value_in, type_name, wit_value_to_val_in,
 };
-
-/// Environment variables of a worker.
-pub(crate) type Env = Arc<[(String, String)]>;
-
-/// The data of a worker's store: WASI state plus what the `golem:*` host functions need.
-pub(crate) struct WorkerState {
-    wasi: WasiCtx,
-    pub(crate) table: ResourceTable,
-    pub(crate) host: Weak<HostInner>,
-    /// The worker's own identity (for `get-self-uri`).
-    pub(crate) id: WorkerId,
-    /// The worker's environment; workers it creates through RPC inherit it.
-    pub(crate) env: Env,
-}
-
-impl WasiView for WorkerState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
 
 /// The arguments of a call.
 pub(crate) enum CallArgs {
@@ -72,46 +49,41 @@ impl Slot {
 
 /// A worker and its (lazily created) instance.
 pub(crate) struct Worker {
-    pub(crate) id: WorkerId,
-    pub(crate) uri: Arc<str>,
+    pub(crate) context: Arc<WorkerContext>,
     pub(crate) key: WorkerKey,
     pub(crate) component: Arc<LoadedComponent>,
-    pub(crate) env: Env,
+    services: Weak<dyn Services>,
     slot: Mutex<Slot>,
 }
 
 impl Worker {
     pub(crate) fn new(
-        id: WorkerId,
+        context: WorkerContext,
         key: WorkerKey,
         component: Arc<LoadedComponent>,
-        env: Env,
+        services: Weak<dyn Services>,
     ) -> Self {
         Self {
-            uri: id.uri().into(),
-            id,
+            context: Arc::new(context),
             key,
             component,
-            env,
+            services,
             slot: Mutex::default(),
         }
     }
 
-    fn instantiate(&self, host: &Arc<HostInner>) -> Result<Running, CallError> {
-        let mut wasi = WasiCtx::builder();
-        wasi.inherit_stdout().inherit_stderr().envs(&self.env[..]);
-        let state = WorkerState {
-            wasi: wasi.build(),
-            table: ResourceTable::new(),
-            host: Arc::downgrade(host),
-            id: self.id.clone(),
-            env: self.env.clone(),
-        };
-        let mut store = Store::new(host.engine(), state);
+    /// `urn:worker:{component-id}/{name}`.
+    pub(crate) fn uri(&self) -> &Arc<str> {
+        &self.context.uri
+    }
+
+    fn instantiate(&self, engine: &Engine) -> Result<Running, CallError> {
+        let state = WorkerState::new(self.context.clone(), self.services.clone());
+        let mut store = Store::new(engine, state);
         let instance = self.component.pre.instantiate(&mut store).map_err(|err| {
             CallError::Internal(format!(
                 "Failed to instantiate worker {}: {:#}",
-                self.id,
+                self.context.id,
                 anyhow::Error::from(err)
             ))
         })?;
@@ -139,28 +111,49 @@ impl Worker {
     /// after a trap, so the next call starts a fresh one.
     fn with_instance<R>(
         &self,
-        host: &Arc<HostInner>,
+        engine: &Engine,
         body: impl FnOnce(&mut Running, &mut HandleTable) -> Result<R, Failure>,
     ) -> Result<R, CallError> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.running.is_none() {
-            slot.running = Some(self.instantiate(host)?);
+            slot.running = Some(self.instantiate(engine)?);
         }
         let Slot { running, handles } = &mut *slot;
         let Some(running) = running.as_mut() else {
             return Err(CallError::Internal(format!(
                 "worker {} has no instance",
-                self.id
+                self.context.id
             )));
         };
-        match body(running, handles) {
-            Ok(result) => Ok(result),
-            Err(Failure::Rejected(err)) => Err(err),
-            Err(Failure::Failed(err)) => {
-                slot.evict();
+        self.context.api().begin_invocation();
+        let outcome = body(running, handles);
+        let mut api = self.context.api();
+        let outcome = match outcome {
+            Ok(result) => {
+                // `ExportedFunctionCompleted`.
+                api.append(1);
+                api.status = WorkerStatus::Idle;
+                Ok(result)
+            }
+            Err(Failure::Rejected(err)) => {
+                api.status = WorkerStatus::Idle;
                 Err(err)
             }
+            Err(Failure::Failed(err)) => {
+                // Golem retries a failed invocation and then marks the worker failed; here the
+                // failure is reported at once and the next call starts a fresh instance.
+                api.status = WorkerStatus::Failed;
+                drop(api);
+                slot.evict();
+                return Err(err);
+            }
+        };
+        drop(api);
+        if self.component.ephemeral {
+            // An ephemeral worker runs every invocation on a fresh instance, as in Golem.
+            slot.evict();
         }
+        outcome
     }
 
     /// Calls `function` with already decoded `args` and returns its results.
@@ -168,11 +161,11 @@ impl Worker {
     /// Only for functions without resource handles (the caller checks).
     pub(crate) fn call_locked(
         &self,
-        host: &Arc<HostInner>,
+        engine: &Engine,
         function: &ExportedFunction,
         args: &[Val],
     ) -> Result<Vec<Val>, CallError> {
-        self.with_instance(host, |running, _| {
+        self.with_instance(engine, |running, _| {
             let func = export(running, function)?;
             self.call_func(&mut running.store, func, function, args)
         })
@@ -183,11 +176,11 @@ impl Worker {
     /// registering returned resources.
     pub(crate) fn invoke_locked(
         &self,
-        host: &Arc<HostInner>,
+        engine: &Engine,
         function: &ExportedFunction,
         args: &CallArgs,
     ) -> Result<WitValue, CallError> {
-        self.with_instance(host, |running, handles| {
+        self.with_instance(engine, |running, handles| {
             let FunctionKind::ResourceDrop(resource) = &function.kind else {
                 return self.invoke_export(running, handles, function, args);
             };
@@ -208,7 +201,7 @@ impl Worker {
             resource_names,
             ..
         } = running;
-        let mut context = WorkerHandles::new(handles, &self.uri, resource_names);
+        let mut context = WorkerHandles::new(handles, &self.context.uri, resource_names);
         let decoded;
         let vals = match args {
             CallArgs::Vals(vals) => vals.as_slice(),
@@ -250,7 +243,7 @@ impl Worker {
         Failure::Failed(CallError::Internal(format!(
             "Runtime error: {} failed in worker {}: {:#}",
             function.name,
-            self.id,
+            self.context.id,
             anyhow::Error::from(err)
         )))
     }
@@ -284,7 +277,7 @@ impl Worker {
                 function.name
             )));
         };
-        if uri.as_str() != &*self.uri {
+        if uri.as_str() != &*self.context.uri {
             return Err(rejected(format!(
                 "Invalid request: parameter 0 of {}: {DIFFERENT_WORKER}",
                 function.name

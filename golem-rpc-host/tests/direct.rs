@@ -175,13 +175,21 @@ fn cli_passes_env_and_component_ids() {
 }
 
 #[test]
+fn cli_without_a_worker_name_calls_a_fresh_worker() {
+    // As Golem's invocation API does without a worker name: a new worker named by a UUID.
+    let output = cli(&["counter", "demo:counter/api.{get}"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
+}
+
+#[test]
 fn cli_fails_clearly() {
     for (args, expected) in [
         (
             &["counter/w", "demo:counter/api.{nope}"][..],
             "could not load function nope",
         ),
-        (&["counter", "demo:counter/api.{get}"][..], "NAME/WORKER"),
+        (&["counter/", "demo:counter/api.{get}"][..], "is empty"),
         (&["trap/w", "test:trap/api.{boom}"][..], "Runtime error"),
         (
             &["counter/w", "demo:counter/api.{add}", "x"][..],

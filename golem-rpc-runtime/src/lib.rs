@@ -35,6 +35,8 @@ mod call;
 mod codec;
 mod error;
 mod exec;
+#[cfg(feature = "golem-rust")]
+mod golem_rust_interop;
 mod join;
 mod resource;
 mod self_uri;

@@ -10,21 +10,20 @@
 //! made; a pollable wait is registered with the scheduler so a poll that could never complete
 //! (the call needs the polling worker) fails the call instead of hanging.
 
+use std::sync::Arc;
+
 use tokio::sync::oneshot;
 use tokio::sync::oneshot::error::TryRecvError;
 use wasmtime::component::Resource;
 use wasmtime_wasi::p2::{DynPollable, Pollable};
 
-use std::sync::Arc;
-
 use crate::bindings::golem::rpc::types::{
     Host, HostFutureInvokeResult, HostWasmRpc, RpcError, Uri, WitValue,
 };
-use crate::host::HostInner;
 use crate::scheduler::Scheduler;
+use crate::state::{PendingInvocation, WorkerState};
 use crate::task::{self, TaskId};
-use crate::uri::{WorkerId, parse_worker_uri};
-use crate::worker::WorkerState;
+use crate::uri::{WorkerId, parse_target_uri};
 
 /// The host data behind a guest's `wasm-rpc` resource: the target worker.
 pub struct WasmRpcEntry {
@@ -58,14 +57,10 @@ impl FutureInvokeEntry {
     }
 
     /// A future completed by background task `job` through `receiver`.
-    pub(crate) fn pending(
-        receiver: oneshot::Receiver<Result<WitValue, RpcError>>,
-        job: TaskId,
-        scheduler: Arc<Scheduler>,
-    ) -> Self {
+    pub(crate) fn pending(pending: PendingInvocation) -> Self {
         Self {
-            state: FutureState::Pending(receiver),
-            job: Some((job, scheduler)),
+            state: FutureState::Pending(pending.receiver),
+            job: Some((pending.job, pending.scheduler)),
         }
     }
 
@@ -108,18 +103,20 @@ impl Pollable for FutureInvokeEntry {
     }
 }
 
-impl WorkerState {
-    fn host(&self) -> wasmtime::Result<Arc<HostInner>> {
-        self.host
-            .upgrade()
-            .ok_or_else(|| wasmtime::format_err!("the golem-rpc host has been shut down"))
-    }
-}
-
 impl HostWasmRpc for WorkerState {
+    /// Golem 1.1: `urn:worker:{component-id}/{name}` names a worker; `urn:worker:{component-id}`
+    /// (no name) gets a fresh worker named by a new UUID, the same for every call through this
+    /// `wasm-rpc` (how ephemeral components are reached). Anything else traps with Golem's
+    /// `Invalid URI: …` text.
     fn new(&mut self, location: Uri) -> wasmtime::Result<Resource<WasmRpcEntry>> {
-        let target =
-            parse_worker_uri(&location.value).map_err(|err| wasmtime::format_err!("{err}"))?;
+        let (component_id, worker_name) =
+            parse_target_uri(&location.value).map_err(|err| wasmtime::format_err!("{err}"))?;
+        let worker_name = worker_name.unwrap_or_else(|| {
+            // Golem logs the generated name (one oplog entry) so that a replay reuses it.
+            self.worker.api().append(1);
+            uuid::Uuid::new_v4().to_string()
+        });
+        let target = WorkerId::new(component_id, worker_name);
         Ok(self.table.push(WasmRpcEntry { target })?)
     }
 
@@ -130,8 +127,12 @@ impl HostWasmRpc for WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<WitValue, RpcError>> {
         let target = self.table.get(&self_)?.target.clone();
-        let host = self.host()?;
-        Ok(host.rpc_invoke_and_await(&target, &function_name, function_params, Some(&self.env)))
+        Ok(self.services()?.invoke_and_await(
+            &self.worker,
+            &target,
+            &function_name,
+            function_params,
+        ))
     }
 
     fn invoke(
@@ -141,8 +142,9 @@ impl HostWasmRpc for WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<(), RpcError>> {
         let target = self.table.get(&self_)?.target.clone();
-        let host = self.host()?;
-        Ok(host.rpc_invoke(&target, &function_name, function_params, Some(&self.env)))
+        Ok(self
+            .services()?
+            .invoke(&self.worker, &target, &function_name, function_params))
     }
 
     fn async_invoke_and_await(
@@ -152,13 +154,15 @@ impl HostWasmRpc for WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Resource<FutureInvokeEntry>> {
         let target = self.table.get(&self_)?.target.clone();
-        let host = self.host()?;
-        let entry = host.rpc_async_invoke_and_await(
+        let entry = match self.services()?.async_invoke_and_await(
+            &self.worker,
             &target,
             &function_name,
             function_params,
-            Some(&self.env),
-        );
+        ) {
+            Ok(pending) => FutureInvokeEntry::pending(pending),
+            Err(err) => FutureInvokeEntry::ready(Err(err)),
+        };
         Ok(self.table.push(entry)?)
     }
 

@@ -1,0 +1,33 @@
+//! How a call failed inside the host, before it becomes an `rpc-error` or an `anyhow::Error`.
+
+use std::fmt;
+
+use crate::bindings::golem::rpc::types::RpcError;
+
+/// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CallError {
+    /// The target does not exist (Golem: `WorkerNotFound` → `not-found`).
+    NotFound(String),
+    /// Anything else (Golem: every other executor error → `remote-internal-error`).
+    Internal(String),
+}
+
+impl CallError {
+    pub(crate) fn into_rpc_error(self) -> RpcError {
+        match self {
+            CallError::NotFound(message) => RpcError::NotFound(message),
+            CallError::Internal(message) => RpcError::RemoteInternalError(message),
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::NotFound(message) | CallError::Internal(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}

@@ -1,0 +1,364 @@
+//! The host side of `golem:api/host@0.2.0` (Golem 1.0/1.1), on a host without an oplog.
+//!
+//! Golem's executor persists every side effect in a worker's oplog, replays it after a failure and
+//! lets workers shape that (persistence level, idempotence mode, atomic regions, retry policy).
+//! This host runs workers in memory, so each function gets its local meaning (behaviour read in
+//! Golem 1.1's executor, `durable_host/golem/mod.rs`):
+//! - **promises** are real and shared by all workers of the host (and [`crate::Host`]'s user):
+//!   `await-promise` returns a completed promise's payload at once and otherwise blocks the worker
+//!   until another worker (or the host's user) completes it — Golem suspends the worker instead;
+//!   an unknown or deleted promise traps with Golem's `Promise not found: …`;
+//! - **oplog index**: each worker counts the entries Golem's executor would write for what this
+//!   host sees — `create` (1), the start and end of each invocation, each `get-oplog-index` /
+//!   `create-promise` (a no-op entry whose index they return), each logged host-API call and four
+//!   per RPC call; WASI calls and stdout writes, which Golem also logs, are not counted, so the
+//!   numbers match Golem's only for components that make no such calls in between;
+//! - `set-oplog-index` (time travel) needs a replayable oplog and traps with an explanation;
+//!   `oplog-commit` returns at once;
+//! - **atomic regions, persistence level, idempotence mode, retry policy** are kept per worker and
+//!   read back as set, with Golem's defaults; nothing is retried or replayed;
+//! - **idempotency keys**: every invocation has its own key; `generate-idempotency-key` derives a
+//!   UUID v5 from it and the current oplog index, as Golem 1.1 does;
+//! - **update-worker**: every component has one version (0) here; an update to another version is
+//!   reported on stderr and ignored;
+//! - **metadata** (`get-self-metadata`, `get-worker-metadata`, `get-workers`) describes the host's
+//!   workers with what they were created with (arguments, environment), their status, version 0
+//!   and a retry count of 0 (Golem reports 0 too). Ephemeral workers are not listed.
+
+use std::sync::Arc;
+
+use wasmtime::component::Resource;
+
+use crate::bindings::golem::api::host::{
+    ComponentId, FilterComparator, Host, HostGetWorkers, PersistenceLevel, PromiseId, RetryPolicy,
+    StringFilterComparator, UpdateMode, Uuid, WorkerAnyFilter, WorkerId, WorkerMetadata,
+    WorkerPropertyFilter, WorkerStatus,
+};
+use crate::bindings::golem::rpc::types::Uri;
+use crate::promises;
+use crate::state::{COMPONENT_VERSION, WorkerContext, WorkerState, invocation_key};
+use crate::uri;
+
+/// Workers per `get-next` page, as in Golem's executor.
+const WORKERS_PAGE_SIZE: usize = 50;
+
+/// The host data behind a guest's `get-workers` resource: the matching workers, not yet returned.
+pub struct GetWorkersEntry {
+    /// `None` once the last page was returned.
+    pending: Option<std::vec::IntoIter<WorkerMetadata>>,
+}
+
+fn to_uuid(id: uuid::Uuid) -> Uuid {
+    let (high_bits, low_bits) = id.as_u64_pair();
+    Uuid {
+        high_bits,
+        low_bits,
+    }
+}
+
+fn from_uuid(id: &Uuid) -> uuid::Uuid {
+    uuid::Uuid::from_u64_pair(id.high_bits, id.low_bits)
+}
+
+fn to_worker_id(id: &uri::WorkerId) -> WorkerId {
+    WorkerId {
+        component_id: ComponentId {
+            uuid: to_uuid(id.component_id),
+        },
+        worker_name: id.worker_name.clone(),
+    }
+}
+
+fn from_worker_id(id: &WorkerId) -> uri::WorkerId {
+    uri::WorkerId::new(from_uuid(&id.component_id.uuid), id.worker_name.clone())
+}
+
+fn from_promise_id(id: &PromiseId) -> promises::PromiseId {
+    promises::PromiseId {
+        worker_id: from_worker_id(&id.worker_id),
+        oplog_idx: id.oplog_idx,
+    }
+}
+
+/// A worker's metadata as `golem:api` describes it.
+fn metadata(worker: &WorkerContext) -> WorkerMetadata {
+    let api = worker.api();
+    WorkerMetadata {
+        worker_id: to_worker_id(&worker.id),
+        args: worker.startup.args.to_vec(),
+        env: worker.startup.env.to_vec(),
+        status: api.status,
+        component_version: COMPONENT_VERSION,
+        retry_count: 0,
+    }
+}
+
+fn compare<T: PartialOrd>(comparator: FilterComparator, value: &T, expected: &T) -> bool {
+    match comparator {
+        FilterComparator::Equal => value == expected,
+        FilterComparator::NotEqual => value != expected,
+        FilterComparator::GreaterEqual => value >= expected,
+        FilterComparator::Greater => value > expected,
+        FilterComparator::LessEqual => value <= expected,
+        FilterComparator::Less => value < expected,
+    }
+}
+
+/// Golem's string comparators; `like` is a substring match, as in `golem-common`.
+fn compare_str(comparator: StringFilterComparator, value: &str, expected: &str) -> bool {
+    match comparator {
+        StringFilterComparator::Equal => value == expected,
+        StringFilterComparator::NotEqual => value != expected,
+        StringFilterComparator::Like => value.contains(expected),
+        StringFilterComparator::NotLike => !value.contains(expected),
+    }
+}
+
+fn status_rank(status: WorkerStatus) -> u8 {
+    status as u8
+}
+
+fn matches(filter: &WorkerPropertyFilter, worker: &WorkerContext, meta: &WorkerMetadata) -> bool {
+    match filter {
+        WorkerPropertyFilter::Name(f) => {
+            compare_str(f.comparator, &worker.id.worker_name, &f.value)
+        }
+        WorkerPropertyFilter::Status(f) => compare(
+            f.comparator,
+            &status_rank(meta.status),
+            &status_rank(f.value),
+        ),
+        WorkerPropertyFilter::Version(f) => compare(f.comparator, &COMPONENT_VERSION, &f.value),
+        WorkerPropertyFilter::CreatedAt(f) => compare(f.comparator, &worker.created_at, &f.value),
+        WorkerPropertyFilter::Env(f) => meta
+            .env
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&f.name))
+            .is_some_and(|(_, value)| compare_str(f.comparator, value, &f.value)),
+    }
+}
+
+/// Any of the all-filters matches (no filter: every worker).
+fn matches_any(filter: Option<&WorkerAnyFilter>, worker: &WorkerContext) -> bool {
+    let Some(any) = filter else {
+        return true;
+    };
+    let meta = metadata(worker);
+    any.filters.iter().any(|all| {
+        all.filters
+            .iter()
+            .all(|filter| matches(filter, worker, &meta))
+    })
+}
+
+impl HostGetWorkers for WorkerState {
+    fn new(
+        &mut self,
+        component_id: ComponentId,
+        filter: Option<WorkerAnyFilter>,
+        _precise: bool,
+    ) -> wasmtime::Result<Resource<GetWorkersEntry>> {
+        // The host's view is always precise: it is the only executor.
+        let workers = self.services()?.workers_of(&from_uuid(&component_id.uuid));
+        let found: Vec<WorkerMetadata> = workers
+            .iter()
+            .filter(|w| matches_any(filter.as_ref(), w))
+            .map(|w| metadata(w))
+            .collect();
+        Ok(self.table.push(GetWorkersEntry {
+            pending: Some(found.into_iter()),
+        })?)
+    }
+
+    /// Pages of up to 50 workers (the first may be empty), then `none`.
+    fn get_next(
+        &mut self,
+        self_: Resource<GetWorkersEntry>,
+    ) -> wasmtime::Result<Option<Vec<WorkerMetadata>>> {
+        let entry = self.table.get_mut(&self_)?;
+        let Some(pending) = &mut entry.pending else {
+            return Ok(None);
+        };
+        let page: Vec<WorkerMetadata> = pending.by_ref().take(WORKERS_PAGE_SIZE).collect();
+        if pending.len() == 0 {
+            entry.pending = None;
+        }
+        Ok(Some(page))
+    }
+
+    fn drop(&mut self, rep: Resource<GetWorkersEntry>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+impl WorkerState {
+    /// Appends `entries` oplog entries and returns the index of the last.
+    fn log(&self, entries: u64) -> u64 {
+        self.worker.api().append(entries)
+    }
+}
+
+fn promise_error(err: promises::PromiseError) -> wasmtime::Error {
+    wasmtime::format_err!("{err}")
+}
+
+impl Host for WorkerState {
+    /// A promise identified by this worker and the index of a no-op oplog entry.
+    fn create_promise(&mut self) -> wasmtime::Result<PromiseId> {
+        let oplog_idx = self.log(1);
+        self.services()?.promises().create(promises::PromiseId {
+            worker_id: self.worker.id.clone(),
+            oplog_idx,
+        });
+        Ok(PromiseId {
+            worker_id: to_worker_id(&self.worker.id),
+            oplog_idx,
+        })
+    }
+
+    /// Blocks this worker until the promise is completed (Golem suspends it meanwhile).
+    fn await_promise(&mut self, promise_id: PromiseId) -> wasmtime::Result<Vec<u8>> {
+        let services = self.services()?;
+        self.worker.api().status = WorkerStatus::Suspended;
+        let awaited = services.promises().wait(&from_promise_id(&promise_id));
+        self.worker.api().status = WorkerStatus::Running;
+        awaited.map_err(promise_error)
+    }
+
+    fn complete_promise(&mut self, promise_id: PromiseId, data: Vec<u8>) -> wasmtime::Result<bool> {
+        let completed = self
+            .services()?
+            .promises()
+            .complete(&from_promise_id(&promise_id), data)
+            .map_err(promise_error)?;
+        self.log(1);
+        Ok(completed)
+    }
+
+    fn delete_promise(&mut self, promise_id: PromiseId) -> wasmtime::Result<()> {
+        self.services()?
+            .promises()
+            .delete(&from_promise_id(&promise_id));
+        self.log(1);
+        Ok(())
+    }
+
+    /// Golem 1.0 returns the *function* URN
+    /// `urn:worker:{component-uuid}/{urlencoded worker name}/{urlencoded function name}`
+    /// (protocol.md §1).
+    fn get_self_uri(&mut self, function_name: String) -> wasmtime::Result<Uri> {
+        Ok(Uri {
+            value: self.worker.id.function_uri(&function_name),
+        })
+    }
+
+    /// Appends a no-op entry and returns its index.
+    fn get_oplog_index(&mut self) -> wasmtime::Result<u64> {
+        Ok(self.log(1))
+    }
+
+    fn set_oplog_index(&mut self, oplog_idx: u64) -> wasmtime::Result<()> {
+        let current = self.worker.api().oplog_index;
+        if oplog_idx + 1 > current + 1 {
+            return Err(wasmtime::format_err!(
+                "Attempted to jump forward in oplog to index {} from {}",
+                oplog_idx + 1,
+                current + 1
+            ));
+        }
+        Err(wasmtime::format_err!(
+            "set-oplog-index({oplog_idx}) is not supported by the local golem-rpc host: it keeps no \
+             oplog to replay, so the worker cannot travel back from index {current}"
+        ))
+    }
+
+    fn oplog_commit(&mut self, _replicas: u8) -> wasmtime::Result<()> {
+        Ok(())
+    }
+
+    fn mark_begin_operation(&mut self) -> wasmtime::Result<u64> {
+        Ok(self.log(1))
+    }
+
+    fn mark_end_operation(&mut self, _begin: u64) -> wasmtime::Result<()> {
+        self.log(1);
+        Ok(())
+    }
+
+    fn get_retry_policy(&mut self) -> wasmtime::Result<RetryPolicy> {
+        Ok(self.worker.api().retry_policy)
+    }
+
+    fn set_retry_policy(&mut self, new_retry_policy: RetryPolicy) -> wasmtime::Result<()> {
+        let mut api = self.worker.api();
+        api.retry_policy = new_retry_policy;
+        api.append(1);
+        Ok(())
+    }
+
+    fn get_oplog_persistence_level(&mut self) -> wasmtime::Result<PersistenceLevel> {
+        Ok(self.worker.api().persistence_level)
+    }
+
+    fn set_oplog_persistence_level(
+        &mut self,
+        new_persistence_level: PersistenceLevel,
+    ) -> wasmtime::Result<()> {
+        self.worker.api().persistence_level = new_persistence_level;
+        Ok(())
+    }
+
+    fn get_idempotence_mode(&mut self) -> wasmtime::Result<bool> {
+        Ok(self.worker.api().idempotent)
+    }
+
+    fn set_idempotence_mode(&mut self, idempotent: bool) -> wasmtime::Result<()> {
+        self.worker.api().idempotent = idempotent;
+        Ok(())
+    }
+
+    /// Golem 1.1's `IdempotencyKey::derived`: UUID v5 of `oplog-index-{N}` under the
+    /// invocation's key, N the index before this call's own entry.
+    fn generate_idempotency_key(&mut self) -> wasmtime::Result<Uuid> {
+        let mut api = self.worker.api();
+        let namespace = invocation_key(api.invocation);
+        let key = uuid::Uuid::new_v5(
+            &namespace,
+            format!("oplog-index-{}", api.oplog_index).as_bytes(),
+        );
+        api.append(1);
+        Ok(to_uuid(key))
+    }
+
+    fn update_worker(
+        &mut self,
+        worker_id: WorkerId,
+        target_version: u64,
+        mode: UpdateMode,
+    ) -> wasmtime::Result<()> {
+        let target = from_worker_id(&worker_id);
+        if target_version != COMPONENT_VERSION {
+            eprintln!(
+                "golem-rpc-host: update-worker({target}, {target_version}, {mode:?}) from {} \
+                 ignored: the local host keeps one version ({COMPONENT_VERSION}) of each component",
+                self.worker.id
+            );
+        }
+        self.log(1);
+        Ok(())
+    }
+
+    fn get_self_metadata(&mut self) -> wasmtime::Result<WorkerMetadata> {
+        Ok(metadata(&self.worker))
+    }
+
+    fn get_worker_metadata(
+        &mut self,
+        worker_id: WorkerId,
+    ) -> wasmtime::Result<Option<WorkerMetadata>> {
+        let worker: Option<Arc<WorkerContext>> =
+            self.services()?.worker(&from_worker_id(&worker_id));
+        Ok(worker.map(|w| metadata(&w)))
+    }
+}

@@ -1,0 +1,244 @@
+//! Per-worker state, in one place, and what a worker's host functions may ask of the host.
+//!
+//! [`WorkerContext`] is everything the host knows about one worker: its identity, what it was
+//! started with (environment, arguments), and the settings Golem's host API lets it change. It
+//! outlives the worker's instances (a trap drops the instance, not the worker). [`WorkerState`] is
+//! the data of one instance's wasmtime store: WASI, the resource table, the worker's context and
+//! a weak handle to the host's [`Services`]. The interface modules (`golem_rpc`, `golem_api`)
+//! implement Golem's interfaces on [`WorkerState`] and reach the rest of the host only through
+//! [`Services`], so they do not depend on the host module (which depends on them).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::time::SystemTime;
+
+use tokio::sync::oneshot;
+use uuid::Uuid;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::bindings::golem::api::host::{PersistenceLevel, RetryPolicy, WorkerStatus};
+use crate::bindings::golem::rpc::types::{RpcError, WitValue};
+use crate::promises::Promises;
+use crate::scheduler::Scheduler;
+use crate::task::TaskId;
+use crate::uri::WorkerId;
+
+/// Environment variables of a worker, as it was started (without the `GOLEM_*` variables the
+/// host adds for the worker itself).
+pub(crate) type Env = Arc<[(String, String)]>;
+
+/// Command-line arguments of a worker.
+pub(crate) type Args = Arc<[String]>;
+
+/// What a worker is started with; a worker created through RPC inherits its caller's.
+#[derive(Clone, Default)]
+pub(crate) struct Startup {
+    pub(crate) env: Env,
+    pub(crate) args: Args,
+}
+
+/// The version every component has in this host (Golem numbers a component's first version 0).
+pub(crate) const COMPONENT_VERSION: u64 = 0;
+
+/// Everything the host keeps about one worker (see the module docs).
+pub(crate) struct WorkerContext {
+    pub(crate) id: WorkerId,
+    /// `urn:worker:{component-id}/{name}`.
+    pub(crate) uri: Arc<str>,
+    /// What the worker was created with (Golem's stored worker metadata).
+    pub(crate) startup: Startup,
+    /// What workers it creates through RPC start with: its arguments and its whole environment,
+    /// `GOLEM_*` included (the callee replaces those with its own).
+    pub(crate) inherited: Startup,
+    /// When the worker was created, in milliseconds since the Unix epoch.
+    pub(crate) created_at: u64,
+    api: Mutex<ApiSettings>,
+}
+
+/// The state `golem:api/host` reads and changes, per worker.
+pub(crate) struct ApiSettings {
+    pub(crate) status: WorkerStatus,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) persistence_level: PersistenceLevel,
+    pub(crate) idempotent: bool,
+    /// Index of the last entry of the worker's oplog, counted as Golem's executor writes it for
+    /// what this host sees (see `golem_api`).
+    pub(crate) oplog_index: u64,
+    /// The number of the current (or last) invocation, which gives its idempotency key
+    /// ([`invocation_key`]).
+    pub(crate) invocation: u64,
+}
+
+impl ApiSettings {
+    /// Appends `entries` entries to the oplog and returns the index of the last.
+    pub(crate) fn append(&mut self, entries: u64) -> u64 {
+        self.oplog_index += entries;
+        self.oplog_index
+    }
+
+    /// Starts an invocation: Golem's `ExportedFunctionInvoked` entry, a new idempotency key.
+    pub(crate) fn begin_invocation(&mut self) {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        self.status = WorkerStatus::Running;
+        self.invocation = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.append(1);
+    }
+}
+
+/// Golem's default retry policy (the executor's `RetryConfig::max_attempts_3`).
+pub(crate) fn default_retry_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        min_delay: 100_000_000,
+        max_delay: 1_000_000_000,
+        multiplier: 3.0,
+    }
+}
+
+/// The idempotency key of invocation number `n` of this process: unique, and cheap enough to
+/// give every invocation one (a UUID v5 under a random per-process namespace).
+pub(crate) fn invocation_key(n: u64) -> Uuid {
+    static NAMESPACE: OnceLock<Uuid> = OnceLock::new();
+    Uuid::new_v5(NAMESPACE.get_or_init(Uuid::new_v4), &n.to_le_bytes())
+}
+
+impl WorkerContext {
+    pub(crate) fn new(id: WorkerId, startup: Startup) -> Self {
+        let created_at = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let mut context = Self {
+            uri: id.uri().into(),
+            id,
+            inherited: Startup::default(),
+            startup,
+            created_at,
+            api: Mutex::new(ApiSettings {
+                status: WorkerStatus::Idle,
+                retry_policy: default_retry_policy(),
+                persistence_level: PersistenceLevel::Smart,
+                idempotent: true,
+                // Golem's oplog starts with the `create` entry at index 1.
+                oplog_index: 1,
+                invocation: 0,
+            }),
+        };
+        context.inherited = Startup {
+            env: context.wasi_env().into(),
+            args: context.startup.args.clone(),
+        };
+        context
+    }
+
+    /// The worker's `golem:api` settings.
+    pub(crate) fn api(&self) -> MutexGuard<'_, ApiSettings> {
+        self.api.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The environment the worker sees, as Golem builds it: what it was started with minus any
+    /// `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID`, `GOLEM_COMPONENT_VERSION`, then those three
+    /// for the worker itself, in that order.
+    pub(crate) fn wasi_env(&self) -> Vec<(String, String)> {
+        let own = [
+            ("GOLEM_WORKER_NAME", self.id.worker_name.clone()),
+            ("GOLEM_COMPONENT_ID", self.id.component_id.to_string()),
+            ("GOLEM_COMPONENT_VERSION", COMPONENT_VERSION.to_string()),
+        ];
+        let mut env: Vec<(String, String)> = self
+            .startup
+            .env
+            .iter()
+            .filter(|(key, _)| !own.iter().any(|(own, _)| key == own))
+            .cloned()
+            .collect();
+        env.extend(own.map(|(key, value)| (key.to_string(), value)));
+        env
+    }
+}
+
+/// A background invocation whose result arrives through `receiver`.
+pub(crate) struct PendingInvocation {
+    pub(crate) receiver: oneshot::Receiver<Result<WitValue, RpcError>>,
+    /// The task running it, known to `scheduler` (for deadlock detection while polling).
+    pub(crate) job: TaskId,
+    pub(crate) scheduler: Arc<Scheduler>,
+}
+
+/// What the interface modules need from the host.
+pub(crate) trait Services: Send + Sync {
+    /// `invoke-and-await` of `function` on `target`, made by `caller`.
+    fn invoke_and_await(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<WitValue, RpcError>;
+
+    /// `invoke`: checked now, run in the background, result discarded.
+    fn invoke(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<(), RpcError>;
+
+    /// `async-invoke-and-await`: the result now (a rejected call) or later.
+    fn async_invoke_and_await(
+        &self,
+        caller: &WorkerContext,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+    ) -> Result<PendingInvocation, RpcError>;
+
+    /// The host's promises.
+    fn promises(&self) -> &Promises;
+
+    /// The context of an existing worker.
+    fn worker(&self, id: &WorkerId) -> Option<Arc<WorkerContext>>;
+
+    /// The contexts of all existing workers of a component.
+    fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>>;
+}
+
+/// The data of a worker instance's wasmtime store.
+pub(crate) struct WorkerState {
+    wasi: WasiCtx,
+    pub(crate) table: wasmtime::component::ResourceTable,
+    services: Weak<dyn Services>,
+    pub(crate) worker: Arc<WorkerContext>,
+}
+
+impl WorkerState {
+    pub(crate) fn new(worker: Arc<WorkerContext>, services: Weak<dyn Services>) -> Self {
+        let mut wasi = WasiCtx::builder();
+        wasi.inherit_stdout()
+            .inherit_stderr()
+            .envs(&worker.wasi_env())
+            .args(&worker.startup.args);
+        Self {
+            wasi: wasi.build(),
+            table: wasmtime::component::ResourceTable::new(),
+            services,
+            worker,
+        }
+    }
+
+    /// The host, unless it has been shut down.
+    pub(crate) fn services(&self) -> wasmtime::Result<Arc<dyn Services>> {
+        self.services
+            .upgrade()
+            .ok_or_else(|| wasmtime::format_err!("the golem-rpc host has been shut down"))
+    }
+}
+
+impl WasiView for WorkerState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
