@@ -17,6 +17,8 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("kitchen", "kitchen-sink"),
     ("kcaller", "kitchen-caller"),
     ("wprobe", "worker-probe"),
+    ("auction", "legacy-target"),
+    ("lcaller", "legacy-caller"),
 ];
 
 /// The `.wasm` of every test component by package name, built (release) on first use.

@@ -125,6 +125,7 @@ impl Module {
                 .filter_map(|e| Some((e.owner, e.wire_prefix.clone()?)))
                 .collect(),
             manifest: Default::default(),
+            named_results: opts.named_results.clone(),
         };
         let mut needed: Vec<TypeId> = Vec::new();
         for e in &exported {
@@ -657,6 +658,16 @@ fn method(
         Receiver::Static => quote!(location, #(#params),*),
         _ => quote!(#(#params),*),
     };
+    // Golem sends named results (Golem 1.0/1.1 WIT) as the values themselves, not one tuple.
+    let (invoke_and_await, async_invoke_and_await) =
+        if types.named_results.contains(resolve, function) {
+            (
+                quote!(invoke_and_await_named),
+                quote!(async_invoke_and_await_named),
+            )
+        } else {
+            (quote!(invoke_and_await), quote!(async_invoke_and_await))
+        };
     let handle = (receiver == Receiver::Method).then(|| quote!(self.resource.handle(),));
     let encoded = quote!(&[#handle #(#rt::encode(&#params)),*]);
     // Resources passed as `own<R>` now belong to the callee: their handles must not drop them.
@@ -679,7 +690,7 @@ fn method(
         #wit_docs
         #[doc = #try_blocking_doc]
         pub fn #try_blocking(#signature) -> #rt::Result<#ret, #rt::Error> {
-            let __result = #rt::invoke_and_await(#target, #wire, #encoded);
+            let __result = #rt::#invoke_and_await(#target, #wire, #encoded);
             if __result.is_ok() {
                 #release
             }
@@ -709,7 +720,7 @@ fn method(
                 #[doc = #doc]
                 #[track_caller]
                 pub fn #plain(#signature) -> #future {
-                    let __future = #rt::async_invoke_and_await(#target_or_panic, #wire, #encoded);
+                    let __future = #rt::#async_invoke_and_await(#target_or_panic, #wire, #encoded);
                     #release
                     __future
                 }

@@ -6,6 +6,8 @@
 //! WIT world and returns the tokens the macro expands to.
 
 mod client;
+pub mod legacy;
+mod load;
 mod names;
 mod select;
 mod signature;
@@ -17,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wit_parser::{Resolve, Span, WorldId};
 
+pub use load::{Loaded, NamedResults, load_path, load_str};
 pub use names::{camel, shouty, snake};
 pub use select::{check_only, select_world};
 pub use signature::signature;
@@ -35,6 +38,8 @@ pub struct Opts {
     pub module: Option<String>,
     /// A digest of the WIT sources (FNV-1a 64), recorded in the caller for `golem-rpc check`.
     pub wit_digest: u64,
+    /// Functions whose Golem 1.0/1.1 named results were read as one tuple ([`load_path`]).
+    pub named_results: NamedResults,
 }
 
 impl Default for Opts {
@@ -45,6 +50,7 @@ impl Default for Opts {
             only: None,
             module: None,
             wit_digest: 0,
+            named_results: NamedResults::default(),
         }
     }
 }

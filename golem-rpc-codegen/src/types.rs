@@ -41,6 +41,8 @@ pub struct Types<'a> {
     /// Every remote function the generated code can call: `(wire name, signature)`, recorded
     /// in the caller for `golem-rpc check`.
     pub manifest: RefCell<Vec<(String, String)>>,
+    /// Functions whose Golem 1.0/1.1 named results were read as one tuple.
+    pub named_results: crate::NamedResults,
 }
 
 impl Types<'_> {

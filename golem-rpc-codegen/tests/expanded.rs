@@ -10,11 +10,15 @@ use wit_parser::Resolve;
 
 fn expand(path: &Path) -> String {
     let mut resolve = Resolve::default();
-    let (package, _) = resolve.push_path(path).expect("corpus WIT loads");
+    let loaded = golem_rpc_codegen::load_path(&mut resolve, path).expect("corpus WIT loads");
     let world = resolve
-        .select_world(&[package], None)
+        .select_world(&[loaded.package], None)
         .expect("corpus has one world");
-    let tokens = golem_rpc_codegen::generate(&resolve, world, &golem_rpc_codegen::Opts::default())
+    let opts = golem_rpc_codegen::Opts {
+        named_results: loaded.named_results,
+        ..golem_rpc_codegen::Opts::default()
+    };
+    let tokens = golem_rpc_codegen::generate(&resolve, world, &opts)
         .unwrap_or_else(|errors| panic!("{}: {errors:?}", path.display()));
     let file = syn::parse2::<syn::File>(tokens).expect("generated code parses");
     prettyplease::unparse(&file)

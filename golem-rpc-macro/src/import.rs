@@ -225,26 +225,25 @@ impl Import {
     /// of them rebuilds the caller.
     pub fn expand(&self) -> syn::Result<TokenStream> {
         let mut resolve = Resolve::default();
-        let (span, package, files) = match &self.source {
+        let (span, loaded) = match &self.source {
             Source::Path(path) => {
                 let span = path.span();
-                let (package, sources) = resolve
-                    .push_path(self.resolve_path(path)?)
-                    .map_err(|e| wit_error(span, &resolve, &e))?;
-                (
-                    span,
-                    package,
-                    sources.paths().map(Path::to_path_buf).collect(),
-                )
+                let loaded = golem_rpc_codegen::load_path(&mut resolve, &self.resolve_path(path)?)
+                    .map_err(|e| wit_error(span, &e))?;
+                (span, loaded)
             }
             Source::Inline(wit) => {
                 let span = wit.span();
-                let package = resolve
-                    .push_str("inline.wit", &wit.value())
-                    .map_err(|e| wit_error(span, &resolve, &e))?;
-                (span, package, Vec::new())
+                let loaded = golem_rpc_codegen::load_str(&mut resolve, "inline.wit", &wit.value())
+                    .map_err(|e| wit_error(span, &e))?;
+                (span, loaded)
             }
         };
+        let golem_rpc_codegen::Loaded {
+            package,
+            files,
+            named_results,
+        } = loaded;
         let world_name = self.world.as_ref().map(LitStr::value);
         let world = golem_rpc_codegen::select_world(&resolve, package, world_name.as_deref())
             .map_err(|message| {
@@ -273,6 +272,7 @@ impl Import {
             only,
             module: self.module.as_ref().map(ToString::to_string),
             wit_digest: self.digest(&files),
+            named_results,
         };
         let clients = golem_rpc_codegen::generate(&resolve, world, &opts).map_err(|errors| {
             combine(errors.iter().map(|e| syn::Error::new(span, e)))
@@ -371,9 +371,7 @@ fn combine(errors: impl Iterator<Item = syn::Error>) -> Option<syn::Error> {
     })
 }
 
-/// A wit-parser error with its whole cause chain; parse and resolve errors are rendered with
-/// their `file:line:col` and the offending source line.
-fn wit_error(span: Span, resolve: &Resolve, error: &anyhow::Error) -> syn::Error {
-    let rendered = resolve.render_error(error);
+/// A WIT loading error, rendered by wit-parser with its `file:line:col` and source line.
+fn wit_error(span: Span, rendered: &str) -> syn::Error {
     syn::Error::new(span, format!("failed to load the target's WIT: {rendered}"))
 }

@@ -63,6 +63,17 @@ pub fn invoke_and_await<T: WitDecode>(
     decode_results(&reply).map_err(|error| Error::Decode { function, error })
 }
 
+/// Like [`invoke_and_await`], for a function whose results were named in Golem 1.0/1.1 WIT
+/// (`-> (a: u32, b: string)`): `T` is the tuple of the results ([`decode_named_results`]).
+pub fn invoke_and_await_named<T: WitDecode>(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+) -> Result<T, Error> {
+    let reply = invoke_and_await_raw(target, function, params)?;
+    decode_named_results(&reply).map_err(|error| Error::Decode { function, error })
+}
+
 // Kept out of line: the canonical-ABI lowering of `list<wit-value>` is large, and inlined into
 // every generic caller it would be copied once per call site and result type.
 #[inline(never)]
@@ -93,8 +104,22 @@ pub fn async_invoke_and_await<T: WitDecode>(
     FutureResult {
         inner: async_invoke_raw(target, function, params),
         function,
+        named: false,
         state: RefCell::new(State::Pending),
         _result: PhantomData,
+    }
+}
+
+/// Like [`async_invoke_and_await`], for a function whose results were named in Golem 1.0/1.1
+/// WIT ([`invoke_and_await_named`]).
+pub fn async_invoke_and_await_named<T: WitDecode>(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+) -> FutureResult<T> {
+    FutureResult {
+        named: true,
+        ..async_invoke_and_await(target, function, params)
     }
 }
 
@@ -129,6 +154,20 @@ pub fn decode_results<T: WitDecode>(reply: &WitValue) -> Result<T, DecodeError> 
     }
 }
 
+/// Reads the reply of a function whose results were named (Golem 1.0/1.1 WIT), as the tuple `T`.
+///
+/// Golem's executor sends named results as the children of the root — a `record-value` (1.0.18
+/// and later, 1.1) or a `tuple-value` (earlier 1.0 releases). A target rebuilt from current WIT,
+/// where the results became one `tuple<…>`, sends a tuple holding that tuple: accepted as well.
+pub fn decode_named_results<T: WitDecode>(reply: &WitValue) -> Result<T, DecodeError> {
+    let reader = ValueReader::new(reply);
+    match reader.node(0, "the named results")? {
+        WitNode::TupleValue(items) if items.len() == 1 => reader.read(items[0]),
+        WitNode::TupleValue(items) | WitNode::RecordValue(items) => T::decode_items(&reader, items),
+        other => Err(DecodeError::unexpected("the named results", other)),
+    }
+}
+
 /// Panics like Golem's generated stubs do when a call fails.
 #[track_caller]
 pub fn fail(call: &str, function: &str, error: &Error) -> ! {
@@ -149,6 +188,8 @@ enum State {
 pub struct FutureResult<T> {
     inner: FutureInvokeResult,
     function: &'static str,
+    /// The function's results were named (see [`decode_named_results`]).
+    named: bool,
     state: RefCell<State>,
     _result: PhantomData<fn() -> T>,
 }
@@ -178,7 +219,12 @@ impl<T: WitDecode> FutureResult<T> {
         let function = self.function;
         match self.state.replace(State::Taken) {
             State::Arrived(reply) => Some(reply.map_err(Error::from).and_then(|reply| {
-                decode_results(&reply).map_err(|error| Error::Decode { function, error })
+                let decoded = if self.named {
+                    decode_named_results(&reply)
+                } else {
+                    decode_results(&reply)
+                };
+                decoded.map_err(|error| Error::Decode { function, error })
             })),
             State::Taken | State::Pending => Some(Err(Error::AlreadyTaken { function })),
         }

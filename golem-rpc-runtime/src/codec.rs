@@ -32,6 +32,17 @@ pub trait WitDecode: Sized {
 
     /// Reads the value rooted at `index`, or says what was wrong with the node tree.
     fn decode(reader: &ValueReader<'_>, index: NodeIndex) -> Result<Self, DecodeError>;
+
+    /// Reads a tuple's elements from the given nodes (the named results of a Golem 1.0/1.1
+    /// function arrive as the children of the reply's root). Only tuples implement it.
+    #[doc(hidden)]
+    fn decode_items(reader: &ValueReader<'_>, items: &[NodeIndex]) -> Result<Self, DecodeError> {
+        let _ = reader;
+        Err(DecodeError::new(
+            "a single result",
+            format!("{} named results", items.len()),
+        ))
+    }
 }
 
 /// Encodes `value` as a complete `wit-value`.
@@ -656,6 +667,16 @@ macro_rules! tuple {
         impl<$($name: WitDecode),+> WitDecode for ($($name,)+) {
             fn decode(reader: &ValueReader<'_>, index: NodeIndex) -> Result<Self, DecodeError> {
                 let items = reader.tuple(index, "tuple", $len)?;
+                Self::decode_items(reader, items)
+            }
+
+            fn decode_items(
+                reader: &ValueReader<'_>,
+                items: &[NodeIndex],
+            ) -> Result<Self, DecodeError> {
+                if items.len() != $len {
+                    return Err(DecodeError::arity("tuple", $len, items.len()));
+                }
                 Ok(($(reader.element::<$name>(items, $pos)?,)+))
             }
         }

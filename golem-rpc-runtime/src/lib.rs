@@ -74,7 +74,10 @@ pub use golem_rpc_macro::import;
 /// macro and runtime are pinned to each other with `=x.y.z`.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::{async_invoke_and_await, decode_results, fail, invoke, invoke_and_await};
+    pub use crate::call::{
+        async_invoke_and_await, async_invoke_and_await_named, decode_named_results, decode_results,
+        fail, invoke, invoke_and_await, invoke_and_await_named,
+    };
     pub use crate::codec::{DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode, encode};
     pub use crate::resource::decode_resource;
     pub use crate::{Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue};

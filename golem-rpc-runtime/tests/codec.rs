@@ -262,3 +262,49 @@ fn float_specials_round_trip() {
         assert_eq!(back.to_bits(), x.to_bits());
     }
 }
+
+/// Named results (Golem 1.0/1.1 WIT `-> (count: u32, name: string)`) in every shape a reply can
+/// have: Golem 1.1's record of the values, early 1.0's tuple of them, and a rebuilt target's one
+/// `tuple<u32, string>` result.
+#[test]
+fn named_results_in_every_reply_shape() {
+    use golem_rpc::__private::decode_named_results;
+    let shapes = [
+        vec![
+            WitNode::RecordValue(vec![1, 2]),
+            WitNode::PrimU32(7),
+            WitNode::PrimString("x".into()),
+        ],
+        vec![
+            WitNode::TupleValue(vec![1, 2]),
+            WitNode::PrimU32(7),
+            WitNode::PrimString("x".into()),
+        ],
+        vec![
+            WitNode::TupleValue(vec![1]),
+            WitNode::TupleValue(vec![2, 3]),
+            WitNode::PrimU32(7),
+            WitNode::PrimString("x".into()),
+        ],
+    ];
+    for nodes in shapes {
+        let reply = WitValue { nodes };
+        assert_eq!(
+            decode_named_results::<(u32, String)>(&reply),
+            Ok((7, "x".to_string())),
+            "{reply:?}"
+        );
+    }
+    for nodes in [
+        vec![WitNode::RecordValue(vec![1]), WitNode::PrimU32(7)],
+        vec![WitNode::RecordValue(vec![1, 2, 3]), WitNode::PrimU32(7)],
+        vec![WitNode::PrimU32(7)],
+        vec![],
+    ] {
+        let reply = WitValue { nodes };
+        assert!(
+            decode_named_results::<(u32, String)>(&reply).is_err(),
+            "{reply:?}"
+        );
+    }
+}

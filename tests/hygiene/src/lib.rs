@@ -44,6 +44,11 @@ pub mod golem_rpc {}
     path: "../../golem-rpc-codegen/tests/codegen/surveyor",
     runtime_path: ::rpc,
 });
+// Golem 1.0/1.1's WIT dialect, in the target and in its deps.
+::rpc::import!({
+    path: "../../golem-rpc-codegen/tests/codegen/legacy",
+    runtime_path: ::rpc,
+});
 ::rpc::import!({
     path: "../components/kitchen-sink/wit",
     runtime_path: ::rpc,
