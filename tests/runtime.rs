@@ -92,7 +92,9 @@ fn try_new_validates_and_normalises_uris() {
     }
     let err = outcome(&call(&host, "try-new", &[string("http://example.com/w")])).unwrap_err();
     assert!(
-        err.starts_with("invalid worker URI: `http://example.com/w` is not a worker URI"),
+        err.starts_with(
+            "Invalid URI: http://example.com/w. Must be urn:worker:component-id/worker-name ("
+        ),
         "{err}"
     );
     let err = outcome(&call(
@@ -101,7 +103,7 @@ fn try_new_validates_and_normalises_uris() {
         &[string(&format!("urn:worker:{id}/w/f"))],
     ))
     .unwrap_err();
-    assert!(err.contains("names a function, not a worker"), "{err}");
+    assert!(err.contains("it names a function, not a worker"), "{err}");
 }
 
 #[test]

@@ -92,16 +92,17 @@ impl FromStr for WorkerId {
 pub struct InvalidUri {
     /// The rejected text.
     pub uri: String,
-    /// Why it was rejected (not part of the Golem error text).
+    /// Why it was rejected (printed after Golem's error text).
     pub reason: String,
 }
 
 impl fmt::Display for InvalidUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Golem's text, then why.
         write!(
             f,
-            "Invalid URI: {}. Must be urn:worker:component-id/worker-name",
-            self.uri
+            "Invalid URI: {}. Must be urn:worker:component-id/worker-name ({})",
+            self.uri, self.reason
         )
     }
 }
@@ -254,9 +255,11 @@ mod tests {
             String::new(),
         ] {
             let err = parse_worker_uri(&uri).unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                format!("Invalid URI: {uri}. Must be urn:worker:component-id/worker-name")
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "Invalid URI: {uri}. Must be urn:worker:component-id/worker-name ("
+                )),
+                "{err}"
             );
         }
     }

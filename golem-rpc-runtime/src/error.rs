@@ -64,7 +64,7 @@ impl fmt::Display for Error {
             Error::Decode { function, error } => {
                 write!(f, "malformed reply from remote {function}: {error}")
             }
-            Error::InvalidUri(error) => write!(f, "invalid worker URI: {error}"),
+            Error::InvalidUri(error) => write!(f, "{error}"),
             Error::SelfCall { function } => write!(
                 f,
                 "blocking call of remote {function} on the calling worker itself would never return; \

@@ -70,23 +70,29 @@ pub enum UriError {
     EmptyWorkerName(String),
 }
 
+/// Golem's own text for a URI its `wasm-rpc` constructor rejects; our detail follows it.
+const GOLEM_INVALID_URI: &str = "Must be urn:worker:component-id/worker-name";
+
 impl fmt::Display for UriError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UriError::NotAWorkerUri(uri) => write!(
                 f,
-                "`{uri}` is not a worker URI: expected `urn:worker:{{component-id}}/{{worker-name}}` \
-                 (build one with `Uri::worker`)"
+                "Invalid URI: {uri}. {GOLEM_INVALID_URI} (`urn:worker:{{component-id}}/{{worker-name}}` \
+                 with a UUID as the component id; build one with `Uri::worker`)"
             ),
             UriError::InvalidComponentId(id) => {
                 write!(f, "`{id}` is not a component id: expected a UUID")
             }
             UriError::FunctionUri(uri) => write!(
                 f,
-                "`{uri}` names a function, not a worker: drop the last `/…` segment \
-                 (golem_rpc::get_self_uri returns the worker URI)"
+                "Invalid URI: {uri}. {GOLEM_INVALID_URI} (it names a function, not a worker: drop \
+                 the last `/…` segment; golem_rpc::get_self_uri returns the worker URI)"
             ),
-            UriError::EmptyWorkerName(uri) => write!(f, "`{uri}` has an empty worker name"),
+            UriError::EmptyWorkerName(uri) => write!(
+                f,
+                "Invalid URI: {uri}. {GOLEM_INVALID_URI} (the worker name is empty)"
+            ),
         }
     }
 }
@@ -119,7 +125,8 @@ impl Uri {
             None => (rest, None),
         };
         // Checked as text (no u128 round trip): this runs for every client a caller creates.
-        let component = canonical_uuid(component)?;
+        let component =
+            canonical_uuid(component).map_err(|_| UriError::NotAWorkerUri(text.to_owned()))?;
         match name {
             None => Ok(Uri {
                 value: format!("urn:worker:{component}"),
@@ -287,7 +294,7 @@ mod tests {
         ));
         assert!(matches!(
             Uri::parse("urn:worker:nope/w"),
-            Err(UriError::InvalidComponentId(_))
+            Err(UriError::NotAWorkerUri(_))
         ));
         assert!(matches!(
             Uri::parse(&format!("urn:worker:{ID}/w/f")),
@@ -297,9 +304,12 @@ mod tests {
             Uri::parse(&format!("urn:worker:{ID}/")),
             Err(UriError::EmptyWorkerName(_))
         ));
+        // Golem's text first, so that searches for it find ours.
         let message = Uri::parse("worker:/x").unwrap_err().to_string();
         assert!(
-            message.contains("expected `urn:worker:{component-id}/{worker-name}`"),
+            message.starts_with(
+                "Invalid URI: worker:/x. Must be urn:worker:component-id/worker-name ("
+            ),
             "{message}"
         );
     }
