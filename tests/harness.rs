@@ -27,6 +27,33 @@ pub fn artifacts() -> BTreeMap<String, PathBuf> {
     golem_rpc_host::build::build_components(&packages, true).expect("test components build")
 }
 
+/// Builds `packages` for `wasm32-wasip1` (release) and turns each core module into a component
+/// with the WASI preview1 reactor adapter of wasmtime 24, whose imports are WASI 0.2.0 — what
+/// cargo-component produced for Golem 1.0/1.1. Returns the components' paths by package name.
+pub fn wasip1_components(packages: &[&str]) -> BTreeMap<String, PathBuf> {
+    let modules = golem_rpc_host::build::build_for_target(packages, "wasm32-wasip1", true)
+        .expect("wasm32-wasip1 builds");
+    modules
+        .into_iter()
+        .map(|(package, module)| {
+            let bytes = std::fs::read(&module).expect("reading the core module");
+            let component = wit_component::ComponentEncoder::default()
+                .module(&bytes)
+                .and_then(|encoder| {
+                    encoder.validate(true).adapter(
+                        "wasi_snapshot_preview1",
+                        wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+                    )
+                })
+                .and_then(|mut encoder| encoder.encode())
+                .unwrap_or_else(|e| panic!("adapting {package}: {e:#}"));
+            let path = module.with_file_name(format!("{package}.wasip1-component.wasm"));
+            std::fs::write(&path, component).expect("writing the component");
+            (package, path)
+        })
+        .collect()
+}
+
 /// A fresh host with the components most tests use loaded under their short names.
 pub fn host() -> Host {
     host_with(&["counter", "caller", "impostor", "probe"])

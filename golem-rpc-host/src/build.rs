@@ -18,7 +18,7 @@ pub fn workspace_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
-type Request = (Vec<String>, bool);
+type Request = (Vec<String>, bool, &'static str);
 type Outcome = Result<BTreeMap<String, PathBuf>, String>;
 
 static BUILDS: Mutex<Vec<(Request, Outcome)>> = Mutex::new(Vec::new());
@@ -29,15 +29,26 @@ pub fn build_components(
     packages: &[&str],
     release: bool,
 ) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    build_for_target(packages, "wasm32-wasip2", release)
+}
+
+/// Builds the given workspace packages for `target` (`wasm32-wasip2`, or `wasm32-wasip1` for
+/// core modules to adapt into components, as cargo-component does) and returns each package's
+/// `.wasm` artifact by package name (once per process for the same request).
+pub fn build_for_target(
+    packages: &[&str],
+    target: &'static str,
+    release: bool,
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
     let mut sorted: Vec<String> = packages.iter().map(|p| p.to_string()).collect();
     sorted.sort();
     sorted.dedup();
-    let request = (sorted, release);
+    let request = (sorted, release, target);
     let mut builds = BUILDS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, outcome)) = builds.iter().find(|(r, _)| *r == request) {
         return outcome.clone().map_err(|message| anyhow!(message));
     }
-    let outcome = run_cargo(&request.0, release, &[]).map_err(|err| format!("{err:#}"));
+    let outcome = run_cargo(&request.0, target, release, &[]).map_err(|err| format!("{err:#}"));
     builds.push((request, outcome.clone()));
     outcome.map_err(|message| anyhow!(message))
 }
@@ -54,7 +65,7 @@ pub fn build_component(package: &str, release: bool) -> anyhow::Result<PathBuf> 
 /// `{name}-{features}.wasm` beside it, so builds with different features can be compared.
 /// Not memoized.
 pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow::Result<PathBuf> {
-    let built = run_cargo(&[package.to_owned()], true, features)?;
+    let built = run_cargo(&[package.to_owned()], "wasm32-wasip2", true, features)?;
     let wasm = &built[package];
     let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
     let copy = wasm.with_file_name(format!("{stem}-{}.wasm", features.join("+")));
@@ -64,6 +75,7 @@ pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow
 
 fn run_cargo(
     packages: &[String],
+    target: &str,
     release: bool,
     features: &[&str],
 ) -> anyhow::Result<BTreeMap<String, PathBuf>> {
@@ -75,7 +87,7 @@ fn run_cargo(
     command.current_dir(workspace_root()).args([
         "build",
         "--target",
-        "wasm32-wasip2",
+        target,
         "--message-format=json-render-diagnostics",
     ]);
     if release {
@@ -93,7 +105,7 @@ fn run_cargo(
         .with_context(|| format!("failed to run {}", Path::new(&cargo).display()))?;
     if !output.status.success() {
         bail!(
-            "cargo build of {} for wasm32-wasip2 failed ({}):\n{}",
+            "cargo build of {} for {target} failed ({}):\n{}",
             packages.join(", "),
             output.status,
             String::from_utf8_lossy(&output.stderr)
