@@ -38,6 +38,49 @@ fn composed_caller_runs_in_the_local_host() {
     assert_eq!(result, [r#""[Hello, Golem!]""#]);
 }
 
+/// A Golem 1.0 project's caller: a stubgen-style stub component (exports the client interface,
+/// imports `golem:rpc`) composed into a caller that imports that interface, then run against a
+/// real target worker.
+#[test]
+fn stubgen_style_caller_composed_with_its_stub_calls_the_target() {
+    let dir = scratch("stub");
+    let out = dir.join("caller_composed.wasm");
+    let stub = format!("counter-stub={}", component("counter-stub").display());
+    golem_rpc([
+        "compose".as_ref(),
+        component("stub-caller").as_os_str(),
+        "--plug".as_ref(),
+        stub.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("plugged `demo:counter-stub/stub-counter` of `counter-stub`");
+    // Before composition the stub interface is something Golem does not provide; after, only
+    // golem:rpc and WASI are imported.
+    golem_rpc(["check".as_ref(), component("stub-caller").as_os_str()])
+        .expect_code(1)
+        .expect_stdout("demo:counter-stub/stub-counter");
+    golem_rpc(["check".as_ref(), out.as_os_str()]).expect_code(0);
+
+    let host = golem_rpc_host::Host::new().unwrap();
+    host.add_component_file("counter", component("counter-target"))
+        .unwrap();
+    host.add_component_file("caller", &out).unwrap();
+    let target = host.worker_uri("counter", "c1").unwrap();
+    let lines = host
+        .call_wave("caller", "w1", "run", &[format!("{target:?}")])
+        .unwrap();
+    assert_eq!(
+        lines,
+        [concat!(
+            r#"["blocking_get() = 5", "blocking_add_all([1, 2, 3]) = 11", "#,
+            r#""blocking_try_sub(100) = Err(\"cannot subtract 100 from 11\")", "get() = Some(21)", "#,
+            r#""try_sub(1) = Some(Ok(20))", "add_all([100]) = Some(120)"]"#
+        )]
+    );
+}
+
 #[test]
 fn type_mismatch_is_an_error() {
     let dir = scratch("mismatch");

@@ -18,6 +18,8 @@ const COMPONENTS: &[&str] = &[
     "greeter",
     "wrong-greeter",
     "unused-import",
+    "counter-stub",
+    "stub-caller",
 ];
 
 /// The `.wasm` of a test component package.
