@@ -515,9 +515,11 @@ fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFuncti
 /// A local Golem host: loads components and runs their workers on wasmtime.
 ///
 /// Cloning is cheap and yields another handle to the same host. Every worker gets WASI (stdout
-/// and stderr inherited) and an environment made of `{NAME}_COMPONENT_ID` for every loaded
-/// component plus the host's variables ([`Host::add_env`]); a worker created by an RPC call
-/// inherits its caller's environment instead, as in Golem.
+/// and stderr inherited), `golem:rpc/types@0.1.0` and `golem:api/host@0.2.0`. A worker the host
+/// creates starts with `{NAME}_COMPONENT_ID` for every loaded component plus the host's
+/// variables ([`Host::add_env`]) and arguments ([`Host::add_arg`]); a worker created by an RPC
+/// call inherits its caller's arguments and environment instead, as in Golem. Either way it
+/// also sees `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID` and `GOLEM_COMPONENT_VERSION`.
 #[derive(Clone)]
 pub struct Host {
     inner: Arc<HostInner>,
