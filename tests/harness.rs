@@ -45,7 +45,7 @@ pub fn wasip1_components(packages: &[&str]) -> BTreeMap<String, PathBuf> {
                         wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
                     )
                 })
-                .and_then(|mut encoder| encoder.encode())
+                .and_then(|encoder| encoder.encode())
                 .unwrap_or_else(|e| panic!("adapting {package}: {e:#}"));
             let path = module.with_file_name(format!("{package}.wasip1-component.wasm"));
             std::fs::write(&path, component).expect("writing the component");
