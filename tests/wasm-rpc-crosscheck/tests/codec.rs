@@ -119,61 +119,41 @@ enum Node {
     Handle(String, u64),
 }
 
-fn from_ours(node: &golem_rpc::WitNode) -> Node {
-    use golem_rpc::WitNode as W;
-    match node {
-        W::RecordValue(c) => Node::Record(c.clone()),
-        W::VariantValue((case, payload)) => Node::Variant(*case, *payload),
-        W::EnumValue(case) => Node::Enum(*case),
-        W::FlagsValue(set) => Node::Flags(set.clone()),
-        W::TupleValue(c) => Node::Tuple(c.clone()),
-        W::ListValue(c) => Node::List(c.clone()),
-        W::OptionValue(c) => Node::Option(*c),
-        W::ResultValue(c) => Node::Result(*c),
-        W::PrimU8(v) => Node::U8(*v),
-        W::PrimU16(v) => Node::U16(*v),
-        W::PrimU32(v) => Node::U32(*v),
-        W::PrimU64(v) => Node::U64(*v),
-        W::PrimS8(v) => Node::S8(*v),
-        W::PrimS16(v) => Node::S16(*v),
-        W::PrimS32(v) => Node::S32(*v),
-        W::PrimS64(v) => Node::S64(*v),
-        W::PrimFloat32(v) => Node::F32(v.to_bits()),
-        W::PrimFloat64(v) => Node::F64(v.to_bits()),
-        W::PrimChar(v) => Node::Char(*v),
-        W::PrimBool(v) => Node::Bool(*v),
-        W::PrimString(v) => Node::String(v.clone()),
-        W::Handle((uri, id)) => Node::Handle(uri.value.clone(), *id),
-    }
+/// The comparable form of a node of either codec (their `WitNode`s have the same cases).
+macro_rules! comparable {
+    ($name:ident, $node:ty) => {
+        fn $name(node: &$node) -> Node {
+            use $node as W;
+            match node {
+                W::RecordValue(c) => Node::Record(c.clone()),
+                W::VariantValue((case, payload)) => Node::Variant(*case, *payload),
+                W::EnumValue(case) => Node::Enum(*case),
+                W::FlagsValue(set) => Node::Flags(set.clone()),
+                W::TupleValue(c) => Node::Tuple(c.clone()),
+                W::ListValue(c) => Node::List(c.clone()),
+                W::OptionValue(c) => Node::Option(*c),
+                W::ResultValue(c) => Node::Result(*c),
+                W::PrimU8(v) => Node::U8(*v),
+                W::PrimU16(v) => Node::U16(*v),
+                W::PrimU32(v) => Node::U32(*v),
+                W::PrimU64(v) => Node::U64(*v),
+                W::PrimS8(v) => Node::S8(*v),
+                W::PrimS16(v) => Node::S16(*v),
+                W::PrimS32(v) => Node::S32(*v),
+                W::PrimS64(v) => Node::S64(*v),
+                W::PrimFloat32(v) => Node::F32(v.to_bits()),
+                W::PrimFloat64(v) => Node::F64(v.to_bits()),
+                W::PrimChar(v) => Node::Char(*v),
+                W::PrimBool(v) => Node::Bool(*v),
+                W::PrimString(v) => Node::String(v.clone()),
+                W::Handle((uri, id)) => Node::Handle(uri.value.clone(), *id),
+            }
+        }
+    };
 }
 
-fn from_theirs(node: &gwr::WitNode) -> Node {
-    use gwr::WitNode as W;
-    match node {
-        W::RecordValue(c) => Node::Record(c.clone()),
-        W::VariantValue((case, payload)) => Node::Variant(*case, *payload),
-        W::EnumValue(case) => Node::Enum(*case),
-        W::FlagsValue(set) => Node::Flags(set.clone()),
-        W::TupleValue(c) => Node::Tuple(c.clone()),
-        W::ListValue(c) => Node::List(c.clone()),
-        W::OptionValue(c) => Node::Option(*c),
-        W::ResultValue(c) => Node::Result(*c),
-        W::PrimU8(v) => Node::U8(*v),
-        W::PrimU16(v) => Node::U16(*v),
-        W::PrimU32(v) => Node::U32(*v),
-        W::PrimU64(v) => Node::U64(*v),
-        W::PrimS8(v) => Node::S8(*v),
-        W::PrimS16(v) => Node::S16(*v),
-        W::PrimS32(v) => Node::S32(*v),
-        W::PrimS64(v) => Node::S64(*v),
-        W::PrimFloat32(v) => Node::F32(v.to_bits()),
-        W::PrimFloat64(v) => Node::F64(v.to_bits()),
-        W::PrimChar(v) => Node::Char(*v),
-        W::PrimBool(v) => Node::Bool(*v),
-        W::PrimString(v) => Node::String(v.clone()),
-        W::Handle((uri, id)) => Node::Handle(uri.value.clone(), *id),
-    }
-}
+comparable!(from_ours, golem_rpc::WitNode);
+comparable!(from_theirs, gwr::WitNode);
 
 fn to_ours(node: Node) -> golem_rpc::WitNode {
     use golem_rpc::WitNode as W;
