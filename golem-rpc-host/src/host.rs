@@ -13,8 +13,10 @@ use wasmtime::{Config, Engine};
 
 use crate::bindings::golem::rpc::types::{RpcError, WitValue};
 use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
+use crate::data::DataStore;
 use crate::error::CallError;
 use crate::handles::CheckHandles;
+use crate::output::{LogLevel, Output, OutputSink, WorkerOutput};
 use crate::promises::{PromiseError, PromiseId, Promises};
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
 use crate::state::{PendingInvocation, Services, Startup, WorkerContext, WorkerState};
@@ -84,6 +86,8 @@ pub(crate) struct HostInner {
     scheduler: Arc<Scheduler>,
     jobs: Jobs,
     promises: Promises,
+    output: Arc<OutputSink>,
+    data: Arc<DataStore>,
     /// This host, for its workers' host functions ([`Services`]).
     self_ref: Weak<HostInner>,
 }
@@ -158,7 +162,8 @@ impl HostInner {
         }
         let startup = startup.cloned().unwrap_or_else(|| self.default_startup());
         let key = self.next_worker_key.fetch_add(1, Ordering::Relaxed);
-        let context = WorkerContext::new(WorkerId::new(component.id, name), startup);
+        let context =
+            WorkerContext::new(WorkerId::new(component.id, name), &component.name, startup);
         let worker = Arc::new(Worker::new(
             context,
             key,
@@ -469,6 +474,14 @@ impl Services for HostInner {
     }
 
     /// Ephemeral workers keep no metadata in Golem, so they are not listed.
+    fn output(&self) -> Arc<OutputSink> {
+        self.output.clone()
+    }
+
+    fn data(&self) -> Arc<DataStore> {
+        self.data.clone()
+    }
+
     fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
         if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
             return Vec::new();
@@ -490,6 +503,26 @@ impl HostInner {
             RpcError::RemoteInternalError("the golem-rpc host has been shut down".to_string())
         })
     }
+}
+
+/// Links the WASI interfaces Golem 1.0/1.1 add to WASI 0.2, each in its own module.
+fn add_worker_extras(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::wasi::{blobstore, keyvalue, logging};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    keyvalue::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::wasi_keyvalue_error::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::eventual::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::eventual_batch::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::atomic::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::cache::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::container::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::blobstore::add_to_linker::<WorkerState, State>(linker, get)?;
+    logging::logging::add_to_linker::<WorkerState, State>(linker, get)?;
+    Ok(())
 }
 
 fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFunction) -> CallError {
@@ -526,14 +559,30 @@ pub struct Host {
 }
 
 impl Host {
-    /// A host with a fresh wasmtime engine and no components.
+    /// A host with a fresh wasmtime engine and no components; key-value buckets and blob
+    /// containers are kept in memory.
     pub fn new() -> anyhow::Result<Self> {
+        Self::with_data(DataStore::in_memory())
+    }
+
+    /// Like [`Host::new`], with key-value buckets and blob containers kept in directory `dir`
+    /// (created if needed), so that they survive the host: a new host on the same directory sees
+    /// them again.
+    pub fn with_data_dir(dir: impl AsRef<Path>) -> anyhow::Result<Self> {
+        let dir = dir.as_ref();
+        let data = DataStore::in_directory(dir)
+            .with_context(|| format!("cannot use {} as the data directory", dir.display()))?;
+        Self::with_data(data)
+    }
+
+    fn with_data(data: DataStore) -> anyhow::Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.max_wasm_stack(task::MAX_WASM_STACK);
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
         crate::bindings::golem::rpc::types::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
             &mut linker,
             |state| state,
@@ -542,6 +591,7 @@ impl Host {
             &mut linker,
             |state| state,
         )?;
+        add_worker_extras(&mut linker)?;
         Ok(Self {
             inner: Arc::new_cyclic(|self_ref| HostInner {
                 engine,
@@ -554,6 +604,8 @@ impl Host {
                 scheduler: Arc::default(),
                 jobs: Jobs::default(),
                 promises: Promises::default(),
+                output: Arc::default(),
+                data: Arc::new(data),
                 self_ref: self_ref.clone(),
             }),
         })
@@ -620,6 +672,22 @@ impl Host {
         components.by_id.insert(id, loaded.clone());
         components.by_name.insert(name.to_string(), loaded);
         Ok(id)
+    }
+
+    /// Where workers' stdout, stderr and log lines go from now on (default: [`Output::Inherit`]).
+    pub fn set_output(&self, output: Output) {
+        self.inner.output.set_mode(output);
+    }
+
+    /// The lowest `wasi:logging` level that is shown or kept (default: [`LogLevel::Info`]).
+    pub fn set_log_level(&self, level: LogLevel) {
+        self.inner.output.set_level(level);
+    }
+
+    /// What worker `worker` of `component` wrote (stdout, stderr, log lines) while the host's
+    /// output was [`Output::Capture`].
+    pub fn worker_output(&self, component: &str, worker: &str) -> WorkerOutput {
+        self.inner.output.captured(&format!("{component}/{worker}"))
     }
 
     /// Adds a command-line argument for workers the host creates from now on (workers created

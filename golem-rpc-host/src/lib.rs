@@ -1,5 +1,6 @@
 //! A local host for Golem 1.0/1.1 components on wasmtime 48: `golem:rpc/types@0.1.0`,
-//! `golem:api/host@0.2.0` and the worker environment Golem gives every worker.
+//! `golem:api/host@0.2.0`, the worker environment Golem gives every worker, and the rest of its
+//! world (WASI 0.2, outgoing `wasi:http`, `wasi:keyvalue@0.1.0`, `wasi:blobstore`, `wasi:logging`).
 //!
 //! Components are loaded by name ([`Host::add_component_file`], or as ephemeral with
 //! [`Host::add_ephemeral_component_file`]) and get a stable component id (UUID v5 of the name,
@@ -19,8 +20,10 @@
 //! Module map: [`uri`] (worker URNs, component ids), [`function_name`] (the `invoke*` name
 //! grammar), [`value`] (`wit-value` ↔ [`Val`]), `component` (loaded components, export
 //! resolution), `state` (per-worker state, in one place, and the host services the interface
-//! modules may use), one module per Golem interface — `golem_rpc` (`golem:rpc/types`),
-//! `golem_api` (`golem:api/host`) — `promises` (the host's promises), `handles` (a worker's table
+//! modules may use), one module per interface — `golem_rpc` (`golem:rpc/types`), `golem_api`
+//! (`golem:api/host`), `wasi_http`, `wasi_keyvalue`, `wasi_blobstore`, `wasi_logging` —
+//! `promises` (the host's promises), `data` (key-value buckets and blob containers, in memory or
+//! a directory), `output` (workers' stdout, stderr and log lines), `handles` (a worker's table
 //! of resources held by others, and handle conversion), `worker` (stores and instances),
 //! `scheduler` (per-worker FIFO locking and deadlock detection), `task` (call chains and stack
 //! budget), `host` ([`Host`]: loads components, creates workers, runs calls), [`repl`] (the
@@ -38,12 +41,14 @@
 mod bindings;
 pub mod build;
 mod component;
+mod data;
 mod error;
 pub mod function_name;
 mod golem_api;
 mod golem_rpc;
 mod handles;
 mod host;
+mod output;
 mod promises;
 pub mod repl;
 mod scheduler;
@@ -51,11 +56,16 @@ mod state;
 mod task;
 pub mod uri;
 pub mod value;
+mod wasi_blobstore;
+mod wasi_http;
+mod wasi_keyvalue;
+mod wasi_logging;
 mod worker;
 
 pub use bindings::golem::rpc::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use component::FunctionSignature;
 pub use host::{Host, MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
+pub use output::{LogLevel, LogLine, Output, WorkerOutput};
 pub use promises::{PromiseError, PromiseId};
 pub use uri::WorkerId;
 pub use uuid::Uuid;

@@ -4,11 +4,12 @@
 //! golem-rpc-host run [LOAD OPTIONS] NAME/WORKER FUNCTION [ARG …]
 //! golem-rpc-host repl [LOAD OPTIONS]
 //! LOAD OPTIONS: --component NAME=PATH.wasm, --ephemeral-component NAME=PATH.wasm,
-//!               --env KEY=VALUE, --arg ARG (each repeatable)
+//!               --env KEY=VALUE, --arg ARG (each repeatable), --data-dir DIR, --log-level LEVEL
 //! ```
 //! FUNCTION is the Golem function name (`demo:counter/api.{get}`, or a bare name for a world-level
 //! export); each ARG is WAVE text; each result is printed as WAVE on its own line. The repl reads
 //! one call per line, `NAME/WORKER FUNCTION(ARG, …)`, and prints its results on one line.
+//! Workers' stdout, stderr and log lines go to stderr, each line after the worker's name.
 //!
 //! `golem-rpc-host demo` builds the counter example of this repository and runs it.
 
@@ -59,6 +60,13 @@ struct LoadArgs {
     /// their caller's).
     #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
     worker_args: Vec<String>,
+    /// Keep the key-value buckets and blob containers in this directory (created if needed), so
+    /// that they outlive the process; in memory without it.
+    #[arg(long = "data-dir", value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
+    /// The lowest wasi:logging level shown: trace, debug, info, warn, error or critical.
+    #[arg(long = "log-level", value_name = "LEVEL", default_value = "info")]
+    log_level: golem_rpc_host::LogLevel,
 }
 
 impl LoadArgs {
@@ -66,7 +74,14 @@ impl LoadArgs {
         if self.components.is_empty() && self.ephemeral_components.is_empty() {
             bail!("nothing to run: give at least one --component or --ephemeral-component");
         }
-        let host = Host::new()?;
+        let host = match &self.data_dir {
+            Some(dir) => Host::with_data_dir(dir)?,
+            None => Host::new()?,
+        };
+        // Workers' output on stderr, a line at a time after the worker's name: stdout carries
+        // the results.
+        host.set_output(golem_rpc_host::Output::Prefixed);
+        host.set_log_level(self.log_level);
         for component in &self.components {
             let (name, path) = split_pair(component, "--component NAME=PATH")?;
             host.add_component_file(name, path)?;

@@ -149,7 +149,14 @@ pub fn line(host: &Host, line: &str) -> Option<String> {
         Ok(None) => None,
         Ok(Some(results)) if results.len() == 1 => results.into_iter().next(),
         Ok(Some(results)) => Some(format!("({})", results.join(", "))),
-        Err(err) => Some(format!("error: {err:#}")),
+        // One line: a trap's message spans several (the wasm backtrace).
+        Err(err) => Some(format!(
+            "error: {}",
+            format!("{err:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
     }
 }
 

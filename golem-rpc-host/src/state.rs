@@ -18,6 +18,8 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::golem::api::host::{PersistenceLevel, RetryPolicy, WorkerStatus};
 use crate::bindings::golem::rpc::types::{RpcError, WitValue};
+use crate::data::DataStore;
+use crate::output::OutputSink;
 use crate::promises::Promises;
 use crate::scheduler::Scheduler;
 use crate::task::TaskId;
@@ -43,6 +45,8 @@ pub(crate) const COMPONENT_VERSION: u64 = 0;
 /// Everything the host keeps about one worker (see the module docs).
 pub(crate) struct WorkerContext {
     pub(crate) id: WorkerId,
+    /// `{component name}/{worker name}`, how the worker's output is labelled.
+    pub(crate) label: Arc<str>,
     /// `urn:worker:{component-id}/{name}`.
     pub(crate) uri: Arc<str>,
     /// What the worker was created with (Golem's stored worker metadata).
@@ -103,12 +107,13 @@ pub(crate) fn invocation_key(n: u64) -> Uuid {
 }
 
 impl WorkerContext {
-    pub(crate) fn new(id: WorkerId, startup: Startup) -> Self {
+    pub(crate) fn new(id: WorkerId, component_name: &str, startup: Startup) -> Self {
         let created_at = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         let mut context = Self {
             uri: id.uri().into(),
+            label: format!("{component_name}/{}", id.worker_name).into(),
             id,
             inherited: Startup::default(),
             startup,
@@ -201,6 +206,12 @@ pub(crate) trait Services: Send + Sync {
 
     /// The contexts of all existing workers of a component.
     fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>>;
+
+    /// Where the workers' output goes.
+    fn output(&self) -> Arc<OutputSink>;
+
+    /// The key-value buckets and blob containers of the host.
+    fn data(&self) -> Arc<DataStore>;
 }
 
 /// The data of a worker instance's wasmtime store.
@@ -209,21 +220,42 @@ pub(crate) struct WorkerState {
     pub(crate) table: wasmtime::component::ResourceTable,
     services: Weak<dyn Services>,
     pub(crate) worker: Arc<WorkerContext>,
+    pub(crate) output: Arc<OutputSink>,
+    pub(crate) data: Arc<DataStore>,
+    http: wasmtime_wasi_http::WasiHttpCtx,
+    http_hooks: crate::wasi_http::PlainHttp,
 }
 
 impl WorkerState {
-    pub(crate) fn new(worker: Arc<WorkerContext>, services: Weak<dyn Services>) -> Self {
+    pub(crate) fn new(worker: Arc<WorkerContext>, services: &Arc<dyn Services>) -> Self {
+        let output = services.output();
         let mut wasi = WasiCtx::builder();
-        wasi.inherit_stdout()
-            .inherit_stderr()
+        wasi.stdout(output.stream(&worker.label, false))
+            .stderr(output.stream(&worker.label, true))
             .envs(&worker.wasi_env())
             .args(&worker.startup.args);
         Self {
             wasi: wasi.build(),
             table: wasmtime::component::ResourceTable::new(),
-            services,
+            services: Arc::downgrade(services),
+            data: services.data(),
+            output,
             worker,
+            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+            http_hooks: crate::wasi_http::PlainHttp,
         }
+    }
+
+    /// What `wasi:http` needs of the store: its context, how requests are sent, the resource
+    /// table (the same one WASI uses: bodies are wasi:io streams).
+    pub(crate) fn http_parts(
+        &mut self,
+    ) -> (
+        &mut wasmtime_wasi_http::WasiHttpCtx,
+        &mut crate::wasi_http::PlainHttp,
+        &mut wasmtime::component::ResourceTable,
+    ) {
+        (&mut self.http, &mut self.http_hooks, &mut self.table)
     }
 
     /// The host, unless it has been shut down.

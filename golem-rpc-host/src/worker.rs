@@ -78,7 +78,10 @@ impl Worker {
     }
 
     fn instantiate(&self, engine: &Engine) -> Result<Running, CallError> {
-        let state = WorkerState::new(self.context.clone(), self.services.clone());
+        let services = self.services.upgrade().ok_or_else(|| {
+            CallError::Internal("the golem-rpc host has been shut down".to_string())
+        })?;
+        let state = WorkerState::new(self.context.clone(), &services);
         let mut store = Store::new(engine, state);
         let instance = self.component.pre.instantiate(&mut store).map_err(|err| {
             CallError::Internal(format!(

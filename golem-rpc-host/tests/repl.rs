@@ -100,4 +100,7 @@ fn run_passes_env_and_args_and_reports_errors() {
     let (ok, _, stderr) = run(&["--env", "novalue", "counter/w", "demo:counter/api.{get}"]);
     assert!(!ok);
     assert!(stderr.contains("expected --env KEY=VALUE"), "{stderr}");
+    let (ok, _, stderr) = run(&["--log-level", "loud", "counter/w", "demo:counter/api.{get}"]);
+    assert!(!ok);
+    assert!(stderr.contains("unknown log level \"loud\""), "{stderr}");
 }

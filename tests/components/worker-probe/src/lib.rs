@@ -5,6 +5,10 @@ use std::cell::Cell;
 
 use golem_rust::bindings::golem::api::host as golem_api;
 use golem_rust::bindings::golem::rpc::types as golem_rpc_types;
+use golem_rust::bindings::wasi::blobstore::{blobstore as blob, types as blob_types};
+use golem_rust::bindings::wasi::keyvalue::{
+    eventual as kv, eventual_batch as kv_batch, types as kv_types,
+};
 use golem_rust::{PersistenceLevel, RetryPolicy};
 
 golem_rpc::import!("wit/worker-probe.wit");
@@ -60,6 +64,10 @@ fn metadata(meta: golem_api::WorkerMetadata) -> Metadata {
         component_version: meta.component_version,
         retry_count: meta.retry_count,
     }
+}
+
+fn open_bucket(name: &str) -> kv_types::Bucket {
+    kv_types::Bucket::open_bucket(name).expect("open-bucket")
 }
 
 fn client(uri: golem_rpc::Uri) -> worker_probe::api::Api {
@@ -232,6 +240,163 @@ impl Guest for Probe {
         let first = client(uri.clone());
         let second = client(uri);
         vec![call(&first), call(&first), call(&second)]
+    }
+
+    fn kv_set(bucket: String, key: String, value: Vec<u8>) {
+        let value_out = kv_types::OutgoingValue::new_outgoing_value();
+        value_out
+            .outgoing_value_write_body_sync(&value)
+            .expect("write-body-sync");
+        kv::set(&open_bucket(&bucket), &key, &value_out).expect("set");
+    }
+
+    fn kv_get(bucket: String, key: String) -> Option<Vec<u8>> {
+        kv::get(&open_bucket(&bucket), &key)
+            .expect("get")
+            .map(|v| v.incoming_value_consume_sync().expect("consume-sync"))
+    }
+
+    fn kv_delete(bucket: String, key: String) {
+        kv::delete(&open_bucket(&bucket), &key).expect("delete");
+    }
+
+    fn kv_exists(bucket: String, key: String) -> bool {
+        kv::exists(&open_bucket(&bucket), &key).expect("exists")
+    }
+
+    fn kv_batch(bucket: String, keys: Vec<String>) -> (Vec<String>, Vec<Option<Vec<u8>>>) {
+        let bucket = open_bucket(&bucket);
+        let all = kv_batch::keys(&bucket).expect("keys");
+        let values = kv_batch::get_many(&bucket, &keys)
+            .expect("get-many")
+            .into_iter()
+            .map(|v| v.map(|v| v.incoming_value_consume_sync().expect("consume-sync")))
+            .collect();
+        (all, values)
+    }
+
+    fn blob_demo(container: String) -> Vec<String> {
+        let mut seen = Vec::new();
+        seen.push(format!(
+            "exists before: {:?}",
+            blob::container_exists(&container)
+        ));
+        let created = blob::create_container(&container).expect("create-container");
+        let write = |name: &str, data: &[u8]| {
+            let value = blob_types::OutgoingValue::new_outgoing_value();
+            let stream = value.outgoing_value_write_body().expect("write-body");
+            stream.blocking_write_and_flush(data).expect("write");
+            drop(stream);
+            created
+                .write_data(&name.to_string(), &value)
+                .expect("write-data");
+        };
+        write("a.txt", b"hello blob");
+        write("b.txt", b"second");
+        seen.push(format!("name: {:?}", created.name()));
+        let names = created.list_objects().expect("list-objects");
+        seen.push(format!("objects: {:?}", names.read_stream_object_names(10)));
+        let part = created
+            .get_data(&"a.txt".to_string(), 6, 100)
+            .expect("get-data");
+        seen.push(format!(
+            "a.txt[6..]: {:?}",
+            String::from_utf8(part.incoming_value_consume_sync().expect("consume")).unwrap()
+        ));
+        seen.push(format!(
+            "b.txt size: {:?}",
+            created.object_info(&"b.txt".to_string()).map(|i| i.size)
+        ));
+        seen.push(format!(
+            "missing: {:?}",
+            created.get_data(&"nope".to_string(), 0, 1).err()
+        ));
+        let id = |object: &str| blob_types::ObjectId {
+            container: container.clone(),
+            object: object.to_string(),
+        };
+        blob::copy_object(&id("a.txt"), &id("c.txt")).expect("copy");
+        blob::move_object(&id("b.txt"), &id("d.txt")).expect("move");
+        created
+            .delete_object(&"a.txt".to_string())
+            .expect("delete-object");
+        let names = created.list_objects().expect("list-objects");
+        seen.push(format!(
+            "after copy, move, delete: {:?}",
+            names.read_stream_object_names(10)
+        ));
+        seen.push(format!(
+            "get-container of a missing one: {:?}",
+            blob::get_container(&format!("{container}-missing")).err()
+        ));
+        seen
+    }
+
+    fn blob_get(container: String, object: String) -> Option<Vec<u8>> {
+        let container = blob::get_container(&container).ok()?;
+        let value = container.get_data(&object, 0, u64::MAX).ok()?;
+        Some(value.incoming_value_consume_sync().expect("consume"))
+    }
+
+    fn log(level: String, context: String, message: String) {
+        use golem_rust::bindings::wasi::logging::logging::{Level, log};
+        let level = match level.as_str() {
+            "trace" => Level::Trace,
+            "debug" => Level::Debug,
+            "info" => Level::Info,
+            "warn" => Level::Warn,
+            "error" => Level::Error,
+            _ => Level::Critical,
+        };
+        log(level, &context, &message);
+    }
+
+    fn print(out: String, err: String) {
+        println!("{out}");
+        eprintln!("{err}");
+    }
+
+    fn http_get(url: String) -> Result<(u16, String), String> {
+        use golem_rust::bindings::wasi::http::outgoing_handler;
+        use golem_rust::bindings::wasi::http::types as http;
+        use golem_rust::bindings::wasi::io::streams::StreamError;
+        let (scheme, rest) = url.split_once("://").ok_or("no scheme in the URL")?;
+        let (authority, path) = match rest.find('/') {
+            Some(at) => (&rest[..at], &rest[at..]),
+            None => (rest, "/"),
+        };
+        let request = http::OutgoingRequest::new(http::Fields::new());
+        let scheme = if scheme == "https" {
+            http::Scheme::Https
+        } else {
+            http::Scheme::Http
+        };
+        request.set_scheme(Some(&scheme)).map_err(|()| "scheme")?;
+        request
+            .set_authority(Some(authority))
+            .map_err(|()| "authority")?;
+        request
+            .set_path_with_query(Some(path))
+            .map_err(|()| "path")?;
+        let response = outgoing_handler::handle(request, None).map_err(|e| format!("{e:?}"))?;
+        response.subscribe().block();
+        let response = response
+            .get()
+            .ok_or("no response")?
+            .map_err(|()| "response taken")?
+            .map_err(|e| format!("{e:?}"))?;
+        let status = response.status();
+        let body = response.consume().map_err(|()| "body")?;
+        let stream = body.stream().map_err(|()| "stream")?;
+        let mut bytes = Vec::new();
+        loop {
+            match stream.blocking_read(64 * 1024) {
+                Ok(chunk) => bytes.extend(chunk),
+                Err(StreamError::Closed) => break,
+                Err(e) => return Err(format!("{e:?}")),
+            }
+        }
+        Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     fn uri_round_trip() -> (String, String) {
