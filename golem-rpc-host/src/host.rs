@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
 use tokio::sync::oneshot;
@@ -19,7 +20,7 @@ use crate::handles::CheckHandles;
 use crate::output::{LogLevel, Output, OutputSink, WorkerOutput};
 use crate::promises::{PromiseError, PromiseId, Promises};
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
-use crate::state::{PendingInvocation, Services, Startup, WorkerContext, WorkerState};
+use crate::state::{PendingInvocation, Services, Settings, Startup, WorkerContext, WorkerState};
 use crate::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
 use crate::uri::{WorkerId, component_id_env_var, parse_worker_uri};
 use crate::value::{type_name, wit_value_to_val, wit_value_to_val_in};
@@ -49,14 +50,15 @@ struct Components {
     by_id: HashMap<Uuid, Arc<LoadedComponent>>,
 }
 
+/// The background invocations in flight, with what each is (for reports when they are stopped).
 #[derive(Default)]
 struct Jobs {
-    running: Mutex<usize>,
+    running: Mutex<BTreeMap<TaskId, String>>,
     idle: Condvar,
 }
 
 /// Counts one background invocation; released when dropped.
-struct JobPermit(Arc<HostInner>);
+struct JobPermit(Arc<HostInner>, TaskId);
 
 impl Drop for JobPermit {
     fn drop(&mut self) {
@@ -66,12 +68,16 @@ impl Drop for JobPermit {
             .running
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        *running = running.saturating_sub(1);
-        if *running == 0 {
+        running.remove(&self.1);
+        if running.is_empty() {
             self.0.jobs.idle.notify_all();
         }
     }
 }
+
+/// How often the engine's epoch advances: the granularity of invocation deadlines and of
+/// interrupting running wasm.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Shared state behind [`Host`]; host functions reach it through a weak reference.
 pub(crate) struct HostInner {
@@ -88,6 +94,7 @@ pub(crate) struct HostInner {
     promises: Promises,
     output: Arc<OutputSink>,
     data: Arc<DataStore>,
+    settings: Arc<Settings>,
     /// This host, for its workers' host functions ([`Services`]).
     self_ref: Weak<HostInner>,
 }
@@ -169,6 +176,7 @@ impl HostInner {
             key,
             component.clone(),
             self.self_ref.clone(),
+            self.settings.clone(),
         ));
         of_component.insert(name.to_string(), worker.clone());
         worker
@@ -315,19 +323,52 @@ impl HostInner {
         })
     }
 
-    fn start_job(self: &Arc<Self>) -> Result<JobPermit, CallError> {
+    fn start_job(self: &Arc<Self>, job: TaskId, what: String) -> Result<JobPermit, CallError> {
         let mut running = self
             .jobs
             .running
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if *running >= MAX_BACKGROUND_INVOCATIONS {
+        if running.len() >= MAX_BACKGROUND_INVOCATIONS {
             return Err(CallError::Internal(format!(
                 "too many background invocations in flight (limit {MAX_BACKGROUND_INVOCATIONS})"
             )));
         }
-        *running += 1;
-        Ok(JobPermit(self.clone()))
+        running.insert(job, what);
+        Ok(JobPermit(self.clone(), job))
+    }
+
+    /// Waits until no background invocation runs, or until `until`; `true` if none runs.
+    fn wait_for_jobs(&self, until: Option<Instant>) -> bool {
+        let mut running = self
+            .jobs
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while !running.is_empty() {
+            match until {
+                None => {
+                    running = self
+                        .jobs
+                        .idle
+                        .wait(running)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                Some(until) => {
+                    let left = until.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return false;
+                    }
+                    running = self
+                        .jobs
+                        .idle
+                        .wait_timeout(running, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+            }
+        }
+        true
     }
 
     /// Runs a prepared call on a background thread; its place in the target's queue is taken now.
@@ -337,9 +378,12 @@ impl HostInner {
         startup: Option<&Startup>,
         on_done: impl FnOnce(Result<WitValue, CallError>) + Send + 'static,
     ) -> Result<TaskId, CallError> {
-        let permit = self.start_job()?;
-        let worker = self.worker(&call.component, &call.worker_id.worker_name, startup);
         let job = task::new_task_id();
+        let permit = self.start_job(
+            job,
+            format!("{} on worker {}", call.function.name, call.worker_id),
+        )?;
+        let worker = self.worker(&call.component, &call.worker_id.worker_name, startup);
         let reservation = self.scheduler.reserve(worker.key, job);
         let chain = task::chain();
         let host = self.clone();
@@ -482,6 +526,10 @@ impl Services for HostInner {
         self.data.clone()
     }
 
+    fn settings(&self) -> Arc<Settings> {
+        self.settings.clone()
+    }
+
     fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
         if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
             return Vec::new();
@@ -579,6 +627,8 @@ impl Host {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.max_wasm_stack(task::MAX_WASM_STACK);
+        // Deadlines and interruption (see `EPOCH_TICK`).
+        config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
@@ -592,7 +642,7 @@ impl Host {
             |state| state,
         )?;
         add_worker_extras(&mut linker)?;
-        Ok(Self {
+        let host = Self {
             inner: Arc::new_cyclic(|self_ref| HostInner {
                 engine,
                 linker,
@@ -606,9 +656,28 @@ impl Host {
                 promises: Promises::default(),
                 output: Arc::default(),
                 data: Arc::new(data),
+                settings: Arc::default(),
                 self_ref: self_ref.clone(),
             }),
-        })
+        };
+        host.start_epoch_ticker()?;
+        Ok(host)
+    }
+
+    /// Advances the engine's epoch every `EPOCH_TICK` for as long as the host exists.
+    fn start_epoch_ticker(&self) -> anyhow::Result<()> {
+        let host = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("golem-rpc-epoch".to_string())
+            .spawn(move || {
+                while let Some(host) = host.upgrade() {
+                    host.engine.increment_epoch();
+                    drop(host);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .context("starting the host's epoch thread")?;
+        Ok(())
     }
 
     /// Compiles and adds the component at `path` under `name`; returns its component id.
@@ -902,19 +971,45 @@ impl Host {
 
     /// Blocks until every background invocation (`invoke`, `async-invoke-and-await`) finished.
     pub fn wait_for_background(&self) {
-        let mut running = self
+        self.inner.wait_for_jobs(None);
+    }
+
+    /// Waits up to `grace` for the background invocations, then interrupts the ones still
+    /// running (their wasm traps at the next epoch tick) and returns what they were
+    /// (`ns:pkg/iface.{f} on worker urn:worker:…`). The host is unusable afterwards: every
+    /// worker's wasm traps as interrupted. For a process that must end once its top-level call
+    /// returned, whatever its guests started.
+    pub fn shutdown(&self, grace: Duration) -> Vec<String> {
+        if self.inner.wait_for_jobs(Some(Instant::now() + grace)) {
+            return Vec::new();
+        }
+        let stopped: Vec<String> = self
             .inner
             .jobs
             .running
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        while *running > 0 {
-            running = self
-                .inner
-                .jobs
-                .idle
-                .wait(running)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
+        self.inner.settings.interrupt();
+        // Invocations blocked outside wasm (awaiting a promise, a worker) cannot be stopped
+        // this way; the process ending stops them.
+        self.inner
+            .wait_for_jobs(Some(Instant::now() + 10 * EPOCH_TICK));
+        stopped
+    }
+
+    /// The most linear memory one worker instance may use (default 1 GiB); an instance that
+    /// grows past it traps (`remote-internal-error` for its caller) and is replaced on the next
+    /// call. Applies to instances created from now on.
+    pub fn set_memory_limit(&self, bytes: u64) {
+        self.inner.settings.set_memory_limit(bytes);
+    }
+
+    /// How long one invocation may run wasm before it traps with a deadline error (default: no
+    /// limit, as on Golem). Applies to invocations starting from now on.
+    pub fn set_invocation_timeout(&self, timeout: Option<Duration>) {
+        self.inner.settings.set_invocation_timeout(timeout);
     }
 }

@@ -67,6 +67,27 @@ struct LoadArgs {
     /// The lowest wasi:logging level shown: trace, debug, info, warn, error or critical.
     #[arg(long = "log-level", value_name = "LEVEL", default_value = "info")]
     log_level: golem_rpc_host::LogLevel,
+    /// The most linear memory one worker may use, in MiB; past it the call fails with
+    /// remote-internal-error.
+    #[arg(long = "memory-limit", value_name = "MIB", default_value_t = 1024)]
+    memory_limit_mib: u64,
+    /// Stop an invocation that runs wasm longer than this many seconds (no limit by default,
+    /// as on Golem).
+    #[arg(long = "timeout", value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// After the last call returned, how many seconds to wait for background invocations
+    /// (fire-and-forget and unfinished async calls) before stopping them and saying which.
+    #[arg(
+        long = "background-timeout",
+        value_name = "SECONDS",
+        default_value_t = 10.0
+    )]
+    background_timeout: f64,
+}
+
+fn seconds(value: f64, flag: &str) -> anyhow::Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(value)
+        .map_err(|_| anyhow!("{flag} must be a non-negative number of seconds, got {value}"))
 }
 
 impl LoadArgs {
@@ -82,6 +103,10 @@ impl LoadArgs {
         // the results.
         host.set_output(golem_rpc_host::Output::Prefixed);
         host.set_log_level(self.log_level);
+        host.set_memory_limit(self.memory_limit_mib.saturating_mul(1 << 20));
+        if let Some(timeout) = self.timeout {
+            host.set_invocation_timeout(Some(seconds(timeout, "--timeout")?));
+        }
         for component in &self.components {
             let (name, path) = split_pair(component, "--component NAME=PATH")?;
             host.add_component_file(name, path)?;
@@ -133,7 +158,23 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     for result in results {
         println!("{result}");
     }
-    host.wait_for_background();
+    finish(&host, &args.load)
+}
+
+/// Lets background invocations finish, within `--background-timeout`; says what was stopped.
+fn finish(host: &Host, load: &LoadArgs) -> anyhow::Result<()> {
+    let grace = seconds(load.background_timeout, "--background-timeout")?;
+    let stopped = host.shutdown(grace);
+    if !stopped.is_empty() {
+        eprintln!(
+            "golem-rpc-host: stopped {} background invocation(s) still running {}s after the last call returned:",
+            stopped.len(),
+            load.background_timeout
+        );
+        for what in stopped {
+            eprintln!("  {what}");
+        }
+    }
     Ok(())
 }
 
@@ -148,8 +189,7 @@ fn run_repl(args: LoadArgs) -> anyhow::Result<()> {
             stdout.flush()?;
         }
     }
-    host.wait_for_background();
-    Ok(())
+    finish(&host, &args)
 }
 
 /// Builds `examples/counter` (release), loads both components and runs the caller's `demo`,

@@ -161,6 +161,64 @@ impl WorkerContext {
     }
 }
 
+/// Bounds the host puts on its workers, shared by the host and every worker (read at each
+/// instantiation and invocation, so changes apply from the next one on).
+pub(crate) struct Settings {
+    /// Most bytes of linear memory one worker instance may have.
+    memory_limit: AtomicU64,
+    /// How long one invocation may run wasm, in milliseconds; 0: no limit (Golem's default).
+    invocation_timeout_ms: AtomicU64,
+    /// Set when the host interrupts everything still running (see `Host::shutdown`).
+    interrupted: std::sync::atomic::AtomicBool,
+}
+
+/// Default per-worker memory limit: one runaway worker cannot take the host past ~1 GiB.
+pub(crate) const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            memory_limit: AtomicU64::new(DEFAULT_MEMORY_LIMIT),
+            invocation_timeout_ms: AtomicU64::new(0),
+            interrupted: Default::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub(crate) fn memory_limit(&self) -> u64 {
+        self.memory_limit.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_memory_limit(&self, bytes: u64) {
+        self.memory_limit.store(bytes, Ordering::Relaxed);
+    }
+
+    pub(crate) fn invocation_timeout(&self) -> Option<std::time::Duration> {
+        match self.invocation_timeout_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(std::time::Duration::from_millis(ms)),
+        }
+    }
+
+    pub(crate) fn set_invocation_timeout(&self, timeout: Option<std::time::Duration>) {
+        let ms = timeout.map_or(0, |t| {
+            u64::try_from(t.as_millis()).unwrap_or(u64::MAX).max(1)
+        });
+        self.invocation_timeout_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Makes every running instance trap at the next epoch tick, and every later one at its
+    /// first.
+    pub(crate) fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::Relaxed)
+    }
+}
+
 /// A background invocation whose result arrives through `receiver`.
 pub(crate) struct PendingInvocation {
     pub(crate) receiver: oneshot::Receiver<Result<WitValue, RpcError>>,
@@ -212,6 +270,9 @@ pub(crate) trait Services: Send + Sync {
 
     /// The key-value buckets and blob containers of the host.
     fn data(&self) -> Arc<DataStore>;
+
+    /// The bounds on workers.
+    fn settings(&self) -> Arc<Settings>;
 }
 
 /// The data of a worker instance's wasmtime store.
@@ -224,6 +285,10 @@ pub(crate) struct WorkerState {
     pub(crate) data: Arc<DataStore>,
     http: wasmtime_wasi_http::WasiHttpCtx,
     http_hooks: crate::wasi_http::PlainHttp,
+    /// The memory bound of this instance.
+    pub(crate) limits: wasmtime::StoreLimits,
+    /// When the current invocation must have finished running wasm, if it is bounded.
+    pub(crate) deadline: Option<std::time::Instant>,
 }
 
 impl WorkerState {
@@ -243,6 +308,13 @@ impl WorkerState {
             worker,
             http: wasmtime_wasi_http::WasiHttpCtx::new(),
             http_hooks: crate::wasi_http::PlainHttp,
+            limits: wasmtime::StoreLimitsBuilder::new()
+                .memory_size(
+                    usize::try_from(services.settings().memory_limit()).unwrap_or(usize::MAX),
+                )
+                .trap_on_grow_failure(true)
+                .build(),
+            deadline: None,
         }
     }
 

@@ -1,9 +1,10 @@
 //! Workers: one wasmtime `Store` plus one instance of a component, created on first use.
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Instant;
 
 use wasmtime::component::{ComponentExportIndex, Func, Instance, Type, Val};
-use wasmtime::{Engine, Store};
+use wasmtime::{Engine, Store, UpdateDeadline};
 
 use crate::bindings::golem::api::host::WorkerStatus;
 use crate::bindings::golem::rpc::types::{WitNode, WitValue};
@@ -11,7 +12,7 @@ use crate::component::{ExportedFunction, FunctionKind, LoadedComponent};
 use crate::error::CallError;
 use crate::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};
 use crate::scheduler::WorkerKey;
-use crate::state::{Services, WorkerContext, WorkerState};
+use crate::state::{Services, Settings, WorkerContext, WorkerState};
 use crate::value::{
     HandleContext, NoHandles, ValueError, results_to_wit_value_in, type_name, wit_value_to_val_in,
 };
@@ -53,6 +54,7 @@ pub(crate) struct Worker {
     pub(crate) key: WorkerKey,
     pub(crate) component: Arc<LoadedComponent>,
     services: Weak<dyn Services>,
+    settings: Arc<Settings>,
     slot: Mutex<Slot>,
 }
 
@@ -62,12 +64,14 @@ impl Worker {
         key: WorkerKey,
         component: Arc<LoadedComponent>,
         services: Weak<dyn Services>,
+        settings: Arc<Settings>,
     ) -> Self {
         Self {
             context: Arc::new(context),
             key,
             component,
             services,
+            settings,
             slot: Mutex::default(),
         }
     }
@@ -83,6 +87,26 @@ impl Worker {
         })?;
         let state = WorkerState::new(self.context.clone(), &services);
         let mut store = Store::new(engine, state);
+        store.limiter(|state| &mut state.limits);
+        // The engine's epoch advances every `EPOCH_TICK`; at each tick a running instance checks
+        // whether the host was interrupted or its invocation ran out of time.
+        let settings = services.settings();
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |ctx| {
+            if settings.is_interrupted() {
+                return Err(wasmtime::format_err!(
+                    "interrupted: the host stopped the invocations still running"
+                ));
+            }
+            if let Some(deadline) = ctx.data().deadline
+                && Instant::now() >= deadline
+            {
+                return Err(wasmtime::format_err!(
+                    "the invocation ran past its deadline (the host's invocation timeout)"
+                ));
+            }
+            Ok(UpdateDeadline::Continue(1))
+        });
         let instance = self.component.pre.instantiate(&mut store).map_err(|err| {
             CallError::Internal(format!(
                 "Failed to instantiate worker {}: {:#}",
@@ -129,6 +153,10 @@ impl Worker {
             )));
         };
         self.context.api().begin_invocation();
+        running.store.data_mut().deadline = self
+            .settings
+            .invocation_timeout()
+            .map(|timeout| Instant::now() + timeout);
         let outcome = body(running, handles);
         let mut api = self.context.api();
         let outcome = match outcome {

@@ -104,3 +104,44 @@ fn run_passes_env_and_args_and_reports_errors() {
     assert!(!ok);
     assert!(stderr.contains("unknown log level \"loud\""), "{stderr}");
 }
+
+#[test]
+fn run_ends_after_its_call_even_if_a_background_call_never_does() {
+    let trap = format!("trap={}", common::components().trap.display());
+    let target = common::host().worker_uri("trap", "spinner").unwrap();
+    let started = std::time::Instant::now();
+    let output = host_binary()
+        .args(["run", "--component", &trap, "--background-timeout", "0.5"])
+        .args([
+            "trap/caller",
+            "test:trap/api.{forward}",
+            &format!("{target:?}"),
+            r#""test:trap/api.{spin}""#,
+            "[]",
+            "fire-and-forget",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "stopped 1 background invocation(s) still running 0.5s after the last call returned"
+        ) && stderr.contains(&format!("test:trap/api.{{spin}} on worker {target}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_applies_the_invocation_timeout() {
+    let trap = format!("trap={}", common::components().trap.display());
+    let output = host_binary()
+        .args(["run", "--component", &trap, "--timeout", "0.2"])
+        .args(["trap/w", "test:trap/api.{spin}"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ran past its deadline"), "{stderr}");
+}

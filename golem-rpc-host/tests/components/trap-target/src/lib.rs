@@ -32,6 +32,32 @@ impl ApiGuest for Component {
         panic!("boom requested");
     }
 
+    fn spin() {
+        let mut n: u64 = 0;
+        loop {
+            n = std::hint::black_box(n.wrapping_add(1));
+        }
+    }
+
+    fn hog(mib: u32) -> u32 {
+        let mut kept: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..mib {
+            kept.push(vec![1u8; 1 << 20]);
+        }
+        std::hint::black_box(&kept);
+        kept.len() as u32
+    }
+
+    fn recurse(depth: u64) -> u64 {
+        fn down(depth: u64, pad: [u64; 16]) -> u64 {
+            if depth == 0 {
+                return std::hint::black_box(pad[0]);
+            }
+            1 + down(depth - 1, std::hint::black_box(pad))
+        }
+        down(depth, [0; 16])
+    }
+
     fn ok() -> u32 {
         CALLS.with(|calls| calls.set(calls.get() + 1));
         42
