@@ -195,3 +195,19 @@ fn block_on_drives_futures_join() {
     assert_eq!(outcome(&pair[0]), Ok(Some(Val::U64(7))));
     assert_eq!(outcome(&pair[1]), Ok(Some(Val::U64(9))));
 }
+
+/// Load: 100 calls in flight to each of 1 000 workers (100 000 through one `join_all`), every
+/// result correct and in per-worker call order. The host queues them for a bounded pool of
+/// threads (no thread per call).
+#[test]
+fn a_hundred_thousand_calls_in_flight() {
+    let host = host();
+    let targets: Vec<String> = (0..1_000)
+        .map(|i| host.worker_uri("counter", &format!("load-{i}")).unwrap())
+        .collect();
+    let list = Val::List(targets.iter().map(|t| string(t)).collect());
+    let started = std::time::Instant::now();
+    let result = call(&host, "load", &[list, Val::U32(100)]);
+    assert_eq!(outcome(&result), Ok(Some(Val::U64(100_000))), "{result:?}");
+    println!("100 000 calls in flight: {:?}", started.elapsed());
+}

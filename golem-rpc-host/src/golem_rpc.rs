@@ -21,7 +21,7 @@ use crate::bindings::golem::rpc::types::{
     Host, HostFutureInvokeResult, HostWasmRpc, RpcError, Uri, WitValue,
 };
 use crate::scheduler::Scheduler;
-use crate::state::{PendingInvocation, WorkerState};
+use crate::state::{JobState, PendingInvocation, WorkerState};
 use crate::task::{self, TaskId};
 use crate::uri::{WorkerId, parse_target_uri};
 
@@ -39,8 +39,9 @@ enum FutureState {
 /// The host data behind a guest's `future-invoke-result` resource.
 pub struct FutureInvokeEntry {
     state: FutureState,
-    /// The background task computing the result, and the scheduler it is known to.
-    job: Option<(TaskId, Arc<Scheduler>)>,
+    /// The background task computing the result, its cancel flag, and the scheduler it is
+    /// known to.
+    job: Option<(TaskId, Arc<JobState>, Arc<Scheduler>)>,
 }
 
 fn lost_result() -> RpcError {
@@ -60,7 +61,7 @@ impl FutureInvokeEntry {
     pub(crate) fn pending(pending: PendingInvocation) -> Self {
         Self {
             state: FutureState::Pending(pending.receiver),
-            job: Some((pending.job, pending.scheduler)),
+            job: Some((pending.job, pending.state, pending.scheduler)),
         }
     }
 
@@ -95,7 +96,23 @@ impl Pollable for FutureInvokeEntry {
         // Tell the scheduler this task now waits for the background task, so that a call which
         // needs this (busy) worker fails as a deadlock instead of waiting forever.
         let _wait = match (&self.job, task::current()) {
-            (Some((job, scheduler)), Some(me)) => Some(scheduler.wait_for_task(me, *job)),
+            (Some((job, progress, scheduler)), Some(me)) => {
+                let wait = scheduler.wait_for_task(me, *job);
+                // The call is still queued behind something that waits for this task (e.g. it
+                // targets the polling worker itself): it could never run. It is dropped and the
+                // future fails, as a blocking call would. (A call that has started sees the
+                // cycle itself when it tries to acquire its worker.)
+                if scheduler.leads_to(me, *job) && progress.cancel() {
+                    self.state = FutureState::Ready(Err(RpcError::RemoteInternalError(
+                        "Invalid request: waiting for this call would deadlock: its worker is \
+                         busy with a call that is waiting, directly or through other workers, \
+                         for this one"
+                            .to_string(),
+                    )));
+                    return;
+                }
+                Some(wait)
+            }
             _ => None,
         };
         let result = receiver.await.unwrap_or_else(|_| Err(lost_result()));

@@ -18,9 +18,12 @@ use crate::data::DataStore;
 use crate::error::CallError;
 use crate::handles::CheckHandles;
 use crate::output::{LogLevel, Output, OutputSink, WorkerOutput};
+use crate::pool::{self, Pool};
 use crate::promises::{PromiseError, PromiseId, Promises};
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
-use crate::state::{PendingInvocation, Services, Settings, Startup, WorkerContext, WorkerState};
+use crate::state::{
+    JobState, PendingInvocation, Services, Settings, Startup, WorkerContext, WorkerState,
+};
 use crate::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
 use crate::uri::{WorkerId, component_id_env_var, parse_worker_uri};
 use crate::value::{type_name, wit_value_to_val, wit_value_to_val_in};
@@ -34,7 +37,8 @@ pub const MAX_CALL_DEPTH: usize = 100;
 const RPC_OPLOG_ENTRIES: u64 = 4;
 
 /// Most background invocations (`invoke`, `async-invoke-and-await`) in flight at once.
-pub const MAX_BACKGROUND_INVOCATIONS: usize = 16_384;
+/// They wait in the target workers' queues and run on a bounded pool of threads.
+pub const MAX_BACKGROUND_INVOCATIONS: usize = 1 << 18;
 
 /// A call whose target, function and arguments have been checked.
 pub(crate) struct PreparedCall {
@@ -91,6 +95,7 @@ pub(crate) struct HostInner {
     next_worker_key: AtomicU64,
     scheduler: Arc<Scheduler>,
     jobs: Jobs,
+    pool: Arc<Pool>,
     promises: Promises,
     output: Arc<OutputSink>,
     data: Arc<DataStore>,
@@ -371,35 +376,44 @@ impl HostInner {
         true
     }
 
-    /// Runs a prepared call on a background thread; its place in the target's queue is taken now.
+    /// Queues a prepared call for the pool's threads; its place in the target's queue is taken
+    /// now. The returned flag cancels it while it has not started (see `golem_rpc`).
     fn spawn_job(
         self: &Arc<Self>,
         call: PreparedCall,
         startup: Option<&Startup>,
         on_done: impl FnOnce(Result<WitValue, CallError>) + Send + 'static,
-    ) -> Result<TaskId, CallError> {
+    ) -> Result<(TaskId, Arc<JobState>), CallError> {
         let job = task::new_task_id();
         let permit = self.start_job(
             job,
             format!("{} on worker {}", call.function.name, call.worker_id),
         )?;
         let worker = self.worker(&call.component, &call.worker_id.worker_name, startup);
-        let reservation = self.scheduler.reserve(worker.key, job);
+        let reservation = self.scheduler.reserve_queued(worker.key, job);
         let chain = task::chain();
         let host = self.clone();
-        std::thread::Builder::new()
-            .name("golem-rpc-invocation".to_string())
-            .stack_size(HOST_THREAD_STACK_SIZE)
-            .spawn(move || {
+        let state = Arc::new(JobState::default());
+        let progress = state.clone();
+        let key = worker.key;
+        let run: pool::Job = Box::new(move || {
+            let result = if !progress.start() {
+                drop(reservation);
+                Err(CallError::Internal(
+                    "the call was cancelled before it ran: waiting for it would deadlock"
+                        .to_string(),
+                ))
+            } else {
                 let _task = task::enter_on_host_thread(job, chain);
-                let result = host.execute_rpc(&worker, &call, Some(reservation));
-                on_done(result);
-                drop(permit);
-            })
-            .map_err(|err| {
-                CallError::Internal(format!("failed to start a background invocation: {err}"))
-            })?;
-        Ok(job)
+                host.execute_rpc(&worker, &call, Some(reservation))
+            };
+            on_done(result);
+            drop(permit);
+        });
+        self.pool.submit(key, run).map_err(|err| {
+            CallError::Internal(format!("failed to start a background invocation: {err}"))
+        })?;
+        Ok((job, state))
     }
 
     /// `wasm-rpc.invoke-and-await`: runs the call and returns its results as one tuple wit-value.
@@ -451,7 +465,7 @@ impl HostInner {
             .prepare_rpc(target, function_name, params)
             .map_err(CallError::into_rpc_error)?;
         let (sender, receiver) = oneshot::channel();
-        let job = self
+        let (job, state) = self
             .spawn_job(call, caller, move |result| {
                 let result = result.map_err(CallError::into_rpc_error);
                 // The guest may have dropped the future; then nobody wants the result.
@@ -461,6 +475,7 @@ impl HostInner {
         Ok(PendingInvocation {
             receiver,
             job,
+            state,
             scheduler: self.scheduler.clone(),
         })
     }
@@ -653,6 +668,7 @@ impl Host {
                 next_worker_key: AtomicU64::new(1),
                 scheduler: Arc::default(),
                 jobs: Jobs::default(),
+                pool: Arc::default(),
                 promises: Promises::default(),
                 output: Arc::default(),
                 data: Arc::new(data),

@@ -49,6 +49,7 @@ mod golem_rpc;
 mod handles;
 mod host;
 mod output;
+mod pool;
 mod promises;
 pub mod repl;
 mod scheduler;

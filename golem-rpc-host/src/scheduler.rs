@@ -128,6 +128,20 @@ impl Scheduler {
         }
     }
 
+    /// Like [`Scheduler::reserve`], for a task that waits in a queue (a background invocation)
+    /// before it acquires: it counts as waiting for the worker from now on, so that a cycle
+    /// through it is seen while it is still queued.
+    pub(crate) fn reserve_queued(self: &Arc<Self>, worker: WorkerKey, task: TaskId) -> Reservation {
+        let reservation = self.reserve(worker, task);
+        self.lock().waits.insert(task, WaitFor::Worker(worker));
+        reservation
+    }
+
+    /// Whether waiting for task `target` would make `me` wait for itself.
+    pub(crate) fn leads_to(&self, me: TaskId, target: TaskId) -> bool {
+        self.lock().leads_to(me, target)
+    }
+
     /// Waits until `reservation` is at the front of its worker's queue, unless that would deadlock.
     pub(crate) fn acquire(
         self: &Arc<Self>,
@@ -195,6 +209,11 @@ impl Drop for Reservation {
         if let Some(scheduler) = self.scheduler.take() {
             let mut state = scheduler.lock();
             state.remove_ticket(self.worker, self.number);
+            // A queued task that never acquired no longer waits.
+            if matches!(state.waits.get(&self.task), Some(WaitFor::Worker(w)) if *w == self.worker)
+            {
+                state.waits.remove(&self.task);
+            }
             scheduler.changed(&state);
         }
     }

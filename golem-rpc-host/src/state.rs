@@ -224,7 +224,43 @@ pub(crate) struct PendingInvocation {
     pub(crate) receiver: oneshot::Receiver<Result<WitValue, RpcError>>,
     /// The task running it, known to `scheduler` (for deadlock detection while polling).
     pub(crate) job: TaskId,
+    /// Whether the call is still queued, running, or cancelled ([`JobState`]).
+    pub(crate) state: Arc<JobState>,
     pub(crate) scheduler: Arc<Scheduler>,
+}
+
+/// A background invocation's progress: queued, then either started or cancelled, once.
+#[derive(Default)]
+pub(crate) struct JobState(std::sync::atomic::AtomicU8);
+
+impl JobState {
+    const QUEUED: u8 = 0;
+    const STARTED: u8 = 1;
+    const CANCELLED: u8 = 2;
+
+    /// Marks the job started; `false` if it was cancelled first.
+    pub(crate) fn start(&self) -> bool {
+        self.0
+            .compare_exchange(
+                Self::QUEUED,
+                Self::STARTED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// Cancels the job; `false` if it had started already.
+    pub(crate) fn cancel(&self) -> bool {
+        self.0
+            .compare_exchange(
+                Self::QUEUED,
+                Self::CANCELLED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
 }
 
 /// What the interface modules need from the host.

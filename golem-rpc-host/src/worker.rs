@@ -88,6 +88,9 @@ impl Worker {
         let state = WorkerState::new(self.context.clone(), &services);
         let mut store = Store::new(engine, state);
         store.limiter(|state| &mut state.limits);
+        // wasmtime's default (100 000 live handles) is below what a caller with 100 000 calls in
+        // flight needs (a future and a pollable each); Golem's wasmtime had no such cap.
+        store.set_max_component_handles(MAX_COMPONENT_HANDLES);
         // The engine's epoch advances every `EPOCH_TICK`; at each tick a running instance checks
         // whether the host was interrupted or its invocation ran out of time.
         let settings = services.settings();
@@ -341,6 +344,9 @@ impl Worker {
         Ok(unit())
     }
 }
+
+/// Most component-model handles one worker instance may hold at once.
+const MAX_COMPONENT_HANDLES: usize = 1 << 20;
 
 /// How a call on an instance went wrong.
 enum Failure {

@@ -135,6 +135,37 @@ impl exports::test::probe::calls::Guest for Probe {
         golem_rpc::collect(&futures).into_iter().map(text).collect()
     }
 
+    fn load(targets: Vec<String>, per_worker: u32) -> Result<u64, String> {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        let futures: Vec<Vec<_>> = clients
+            .iter()
+            .map(|client| (0..per_worker).map(|_| client.add_all(&[1])).collect())
+            .collect();
+        let all: Vec<&dyn golem_rpc::RpcFuture> = futures
+            .iter()
+            .flatten()
+            .map(|f| f as &dyn golem_rpc::RpcFuture)
+            .collect();
+        golem_rpc::join_all(&all);
+        let mut checked = 0;
+        for (worker, results) in futures.iter().enumerate() {
+            for (i, future) in results.iter().enumerate() {
+                let got = future
+                    .try_get()
+                    .ok_or_else(|| format!("worker {worker} call {i}: no result after join_all"))?
+                    .map_err(|e| format!("worker {worker} call {i}: {e}"))?;
+                if got != i as u64 + 1 {
+                    return Err(format!(
+                        "worker {worker} call {i}: got {got}, expected {}",
+                        i + 1
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        Ok(checked)
+    }
+
     fn map_concurrent(targets: Vec<String>, limit: u32) -> Vec<Result<u64, String>> {
         let clients: Vec<Api> = targets.into_iter().map(api).collect();
         golem_rpc::map_concurrent(&clients, limit as usize, Api::get)
