@@ -215,6 +215,35 @@ impl exports::test::probe::calls::Guest for Probe {
         (sum, start.elapsed().as_nanos() as u64)
     }
 
+    fn load_latency(targets: Vec<String>, per_worker: u32) -> (u64, Vec<u64>) {
+        let clients: Vec<Api> = targets.into_iter().map(api).collect();
+        let start = std::time::Instant::now();
+        let mut pending: Vec<(std::time::Instant, FutureResult<u64>, golem_rpc::Pollable)> =
+            Vec::with_capacity(clients.len() * per_worker as usize);
+        for client in &clients {
+            for _ in 0..per_worker {
+                let future = client.get();
+                let pollable = future.subscribe();
+                pending.push((std::time::Instant::now(), future, pollable));
+            }
+        }
+        let mut latencies = Vec::with_capacity(pending.len());
+        while !pending.is_empty() {
+            let pollables: Vec<&golem_rpc::Pollable> = pending.iter().map(|(_, _, p)| p).collect();
+            let mut ready = golem_rpc::poll(&pollables);
+            let now = std::time::Instant::now();
+            // Highest index first, so that swap_remove keeps the lower ones valid.
+            ready.sort_unstable_by(|a, b| b.cmp(a));
+            for index in ready {
+                let (started, future, pollable) = pending.swap_remove(index as usize);
+                drop(pollable);
+                let _ = future.get();
+                latencies.push((now - started).as_nanos() as u64);
+            }
+        }
+        (start.elapsed().as_nanos() as u64, latencies)
+    }
+
     fn async_join(first: String, second: String) -> (Result<u64, String>, Result<u64, String>) {
         let (a, b) = (api(first), api(second));
         let (x, y) = golem_rpc::block_on(async { futures::join!(a.get(), b.get()) });
