@@ -996,6 +996,13 @@ impl Host {
     /// worker's wasm traps as interrupted. For a process that must end once its top-level call
     /// returned, whatever its guests started.
     pub fn shutdown(&self, grace: Duration) -> Vec<String> {
+        let stopped = self.stop_background(grace);
+        // Unfinished lines of prefixed output are printed as they are.
+        self.inner.output.flush();
+        stopped
+    }
+
+    fn stop_background(&self, grace: Duration) -> Vec<String> {
         if self.inner.wait_for_jobs(Some(Instant::now() + grace)) {
             return Vec::new();
         }

@@ -188,6 +188,22 @@ impl OutputSink {
         }
     }
 
+    /// Prints what [`Output::Prefixed`] still holds of unfinished lines.
+    pub(crate) fn flush(&self) {
+        let mut partial = self.partial.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut stderr = std::io::stderr().lock();
+        for ((label, channel), pending) in partial.drain() {
+            if !pending.is_empty() {
+                let mark = if channel == Channel::Stdout { '|' } else { '!' };
+                let _ = writeln!(
+                    stderr,
+                    "{label} {mark} {}",
+                    String::from_utf8_lossy(&pending)
+                );
+            }
+        }
+    }
+
     /// A `wasi:logging` line from worker `label`.
     pub(crate) fn log(&self, label: &Arc<str>, line: LogLine) {
         if (line.level as u8) < self.level.load(Ordering::Relaxed) {
