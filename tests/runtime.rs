@@ -211,3 +211,34 @@ fn a_hundred_thousand_calls_in_flight() {
     assert_eq!(outcome(&result), Ok(Some(Val::U64(100_000))), "{result:?}");
     println!("100 000 calls in flight: {:?}", started.elapsed());
 }
+
+/// A callee that never returns (here: four billion round trips): the caller gives up with
+/// `join_all_with_timeout` and goes on, and the host can still end, naming what it stopped.
+#[test]
+fn a_caller_gives_up_on_a_callee_that_never_returns() {
+    let host = host();
+    let callee = host.worker_uri("caller", "endless").unwrap();
+    let result = call(
+        &host,
+        "join-timeout",
+        &[
+            string(&callee),
+            string("t"),
+            Val::U32(u32::MAX),
+            Val::U32(50),
+        ],
+    );
+    assert_eq!(
+        outcome(&result),
+        Err("timed out with 1 of 1 calls still pending".into())
+    );
+    // The caller goes on.
+    assert!(call(&host, "self-uri", &[]) != Val::String(String::new()));
+    let stopped = host.shutdown(std::time::Duration::from_millis(200));
+    assert_eq!(
+        stopped,
+        [format!(
+            "demo:caller/run.{{bench-blocking}} on worker {callee}"
+        )]
+    );
+}
