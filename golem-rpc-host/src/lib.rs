@@ -25,7 +25,8 @@
 //! `promises` (the host's promises), `data` (key-value buckets and blob containers, in memory or
 //! a directory), `output` (workers' stdout, stderr and log lines), `handles` (a worker's table
 //! of resources held by others, and handle conversion), `worker` (stores and instances),
-//! `scheduler` (per-worker FIFO locking and deadlock detection), `task` (call chains and stack
+//! `scheduler` (per-worker FIFO locking and deadlock detection), `pool` (the bounded threads
+//! that run background invocations from per-worker mailboxes), `task` (call chains and stack
 //! budget), `host` ([`Host`]: loads components, creates workers, runs calls), [`repl`] (the
 //! `run`/`repl` call syntax), [`build`] (building this workspace's guest components).
 //! Dependencies point one way: `host` → `worker` → `state` ← interface modules; the interface
