@@ -155,61 +155,42 @@ macro_rules! comparable {
 comparable!(from_ours, golem_rpc::WitNode);
 comparable!(from_theirs, gwr::WitNode);
 
-fn to_ours(node: Node) -> golem_rpc::WitNode {
-    use golem_rpc::WitNode as W;
-    match node {
-        Node::Record(c) => W::RecordValue(c),
-        Node::Variant(case, payload) => W::VariantValue((case, payload)),
-        Node::Enum(case) => W::EnumValue(case),
-        Node::Flags(set) => W::FlagsValue(set),
-        Node::Tuple(c) => W::TupleValue(c),
-        Node::List(c) => W::ListValue(c),
-        Node::Option(c) => W::OptionValue(c),
-        Node::Result(c) => W::ResultValue(c),
-        Node::U8(v) => W::PrimU8(v),
-        Node::U16(v) => W::PrimU16(v),
-        Node::U32(v) => W::PrimU32(v),
-        Node::U64(v) => W::PrimU64(v),
-        Node::S8(v) => W::PrimS8(v),
-        Node::S16(v) => W::PrimS16(v),
-        Node::S32(v) => W::PrimS32(v),
-        Node::S64(v) => W::PrimS64(v),
-        Node::F32(bits) => W::PrimFloat32(f32::from_bits(bits)),
-        Node::F64(bits) => W::PrimFloat64(f64::from_bits(bits)),
-        Node::Char(v) => W::PrimChar(v),
-        Node::Bool(v) => W::PrimBool(v),
-        Node::String(v) => W::PrimString(v),
-        Node::Handle(value, id) => W::Handle((golem_rpc::Uri { value }, id)),
-    }
+/// A node of either codec from the comparable form.
+macro_rules! node_of {
+    ($name:ident, $node:ty, $uri:ty) => {
+        fn $name(node: Node) -> $node {
+            use $node as W;
+            type U = $uri;
+            match node {
+                Node::Record(c) => W::RecordValue(c),
+                Node::Variant(case, payload) => W::VariantValue((case, payload)),
+                Node::Enum(case) => W::EnumValue(case),
+                Node::Flags(set) => W::FlagsValue(set),
+                Node::Tuple(c) => W::TupleValue(c),
+                Node::List(c) => W::ListValue(c),
+                Node::Option(c) => W::OptionValue(c),
+                Node::Result(c) => W::ResultValue(c),
+                Node::U8(v) => W::PrimU8(v),
+                Node::U16(v) => W::PrimU16(v),
+                Node::U32(v) => W::PrimU32(v),
+                Node::U64(v) => W::PrimU64(v),
+                Node::S8(v) => W::PrimS8(v),
+                Node::S16(v) => W::PrimS16(v),
+                Node::S32(v) => W::PrimS32(v),
+                Node::S64(v) => W::PrimS64(v),
+                Node::F32(bits) => W::PrimFloat32(f32::from_bits(bits)),
+                Node::F64(bits) => W::PrimFloat64(f64::from_bits(bits)),
+                Node::Char(v) => W::PrimChar(v),
+                Node::Bool(v) => W::PrimBool(v),
+                Node::String(v) => W::PrimString(v),
+                Node::Handle(value, id) => W::Handle((U { value }, id)),
+            }
+        }
+    };
 }
 
-fn to_theirs(node: Node) -> gwr::WitNode {
-    use gwr::WitNode as W;
-    match node {
-        Node::Record(c) => W::RecordValue(c),
-        Node::Variant(case, payload) => W::VariantValue((case, payload)),
-        Node::Enum(case) => W::EnumValue(case),
-        Node::Flags(set) => W::FlagsValue(set),
-        Node::Tuple(c) => W::TupleValue(c),
-        Node::List(c) => W::ListValue(c),
-        Node::Option(c) => W::OptionValue(c),
-        Node::Result(c) => W::ResultValue(c),
-        Node::U8(v) => W::PrimU8(v),
-        Node::U16(v) => W::PrimU16(v),
-        Node::U32(v) => W::PrimU32(v),
-        Node::U64(v) => W::PrimU64(v),
-        Node::S8(v) => W::PrimS8(v),
-        Node::S16(v) => W::PrimS16(v),
-        Node::S32(v) => W::PrimS32(v),
-        Node::S64(v) => W::PrimS64(v),
-        Node::F32(bits) => W::PrimFloat32(f32::from_bits(bits)),
-        Node::F64(bits) => W::PrimFloat64(f64::from_bits(bits)),
-        Node::Char(v) => W::PrimChar(v),
-        Node::Bool(v) => W::PrimBool(v),
-        Node::String(v) => W::PrimString(v),
-        Node::Handle(value, id) => W::Handle((gwr::Uri { value }, id)),
-    }
-}
+node_of!(to_ours, golem_rpc::WitNode, golem_rpc::Uri);
+node_of!(to_theirs, gwr::WitNode, gwr::Uri);
 
 fn our_nodes(value: &golem_rpc::WitValue) -> Vec<Node> {
     value.nodes.iter().map(from_ours).collect()
