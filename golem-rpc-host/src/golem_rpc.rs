@@ -93,16 +93,28 @@ impl Pollable for FutureInvokeEntry {
         let FutureState::Pending(receiver) = &mut self.state else {
             return;
         };
+        // Already here: no waiting, nothing to tell the scheduler.
+        match receiver.try_recv() {
+            Ok(result) => {
+                self.state = FutureState::Ready(result);
+                return;
+            }
+            Err(TryRecvError::Closed) => {
+                self.state = FutureState::Ready(Err(lost_result()));
+                return;
+            }
+            Err(TryRecvError::Empty) => {}
+        }
         // Tell the scheduler this task now waits for the background task, so that a call which
         // needs this (busy) worker fails as a deadlock instead of waiting forever.
         let _wait = match (&self.job, task::current()) {
             (Some((job, progress, scheduler)), Some(me)) => {
-                let wait = scheduler.wait_for_task(me, *job);
+                let (wait, cycle) = scheduler.wait_for_task(me, *job);
                 // The call is still queued behind something that waits for this task (e.g. it
                 // targets the polling worker itself): it could never run. It is dropped and the
                 // future fails, as a blocking call would. (A call that has started sees the
                 // cycle itself when it tries to acquire its worker.)
-                if scheduler.leads_to(me, *job) && progress.cancel() {
+                if cycle && progress.cancel() {
                     self.state = FutureState::Ready(Err(RpcError::RemoteInternalError(
                         "Invalid request: waiting for this call would deadlock: its worker is \
                          busy with a call that is waiting, directly or through other workers, \

@@ -137,11 +137,6 @@ impl Scheduler {
         reservation
     }
 
-    /// Whether waiting for task `target` would make `me` wait for itself.
-    pub(crate) fn leads_to(&self, me: TaskId, target: TaskId) -> bool {
-        self.lock().leads_to(me, target)
-    }
-
     /// Waits until `reservation` is at the front of its worker's queue, unless that would deadlock.
     pub(crate) fn acquire(
         self: &Arc<Self>,
@@ -184,15 +179,22 @@ impl Scheduler {
         }
     }
 
-    /// Records that `waiter` is blocked until task `target` finishes (a pollable wait).
-    pub(crate) fn wait_for_task(self: &Arc<Self>, waiter: TaskId, target: TaskId) -> TaskWait {
+    /// Records that `waiter` is blocked until task `target` finishes (a pollable wait), and
+    /// whether that wait closes a cycle (`target` waits, transitively, for `waiter`).
+    pub(crate) fn wait_for_task(
+        self: &Arc<Self>,
+        waiter: TaskId,
+        target: TaskId,
+    ) -> (TaskWait, bool) {
         let mut state = self.lock();
         state.waits.insert(waiter, WaitFor::Task(target));
+        let cycle = state.leads_to(waiter, target);
         self.changed(&state);
-        TaskWait {
+        let wait = TaskWait {
             scheduler: self.clone(),
             waiter,
-        }
+        };
+        (wait, cycle)
     }
 }
 
