@@ -54,10 +54,14 @@ struct Components {
     by_id: HashMap<Uuid, Arc<LoadedComponent>>,
 }
 
+/// What a background job calls: the function and the target worker's URI (formatted only when
+/// reported).
+type JobTarget = (Arc<ExportedFunction>, Arc<str>);
+
 /// The background invocations in flight, with what each is (for reports when they are stopped).
 #[derive(Default)]
 struct Jobs {
-    running: Mutex<BTreeMap<TaskId, String>>,
+    running: Mutex<BTreeMap<TaskId, JobTarget>>,
     idle: Condvar,
 }
 
@@ -328,7 +332,7 @@ impl HostInner {
         })
     }
 
-    fn start_job(self: &Arc<Self>, job: TaskId, what: String) -> Result<JobPermit, CallError> {
+    fn start_job(self: &Arc<Self>, job: TaskId, what: JobTarget) -> Result<JobPermit, CallError> {
         let mut running = self
             .jobs
             .running
@@ -385,11 +389,8 @@ impl HostInner {
         on_done: impl FnOnce(Result<WitValue, CallError>) + Send + 'static,
     ) -> Result<(TaskId, Arc<JobState>), CallError> {
         let job = task::new_task_id();
-        let permit = self.start_job(
-            job,
-            format!("{} on worker {}", call.function.name, call.worker_id),
-        )?;
         let worker = self.worker(&call.component, &call.worker_id.worker_name, startup);
+        let permit = self.start_job(job, (call.function.clone(), worker.uri().clone()))?;
         let reservation = self.scheduler.reserve_queued(worker.key, job);
         let chain = task::chain();
         let host = self.clone();
@@ -489,39 +490,36 @@ impl HostInner {
 /// The host functions of a worker reach the host through this (see `state`).
 impl Services for HostInner {
     fn invoke_and_await(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
     ) -> Result<WitValue, RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.this()?
-            .rpc_invoke_and_await(target, function, params, Some(&caller.inherited))
+        self.rpc_invoke_and_await(target, function, params, Some(&caller.inherited))
     }
 
     fn invoke(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
     ) -> Result<(), RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.this()?
-            .rpc_invoke(target, function, params, Some(&caller.inherited))
+        self.rpc_invoke(target, function, params, Some(&caller.inherited))
     }
 
     fn async_invoke_and_await(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
     ) -> Result<PendingInvocation, RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.this()?
-            .rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited))
+        self.rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited))
     }
 
     fn promises(&self) -> &Promises {
@@ -532,7 +530,6 @@ impl Services for HostInner {
         self.existing_worker(id).map(|w| w.context.clone())
     }
 
-    /// Ephemeral workers keep no metadata in Golem, so they are not listed.
     fn output(&self) -> Arc<OutputSink> {
         self.output.clone()
     }
@@ -545,6 +542,7 @@ impl Services for HostInner {
         self.settings.clone()
     }
 
+    /// Ephemeral workers keep no metadata in Golem, so they are not listed.
     fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
         if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
             return Vec::new();
@@ -556,15 +554,6 @@ impl Services for HostInner {
             .unwrap_or_default();
         found.sort_by(|a, b| a.id.worker_name.cmp(&b.id.worker_name));
         found
-    }
-}
-
-impl HostInner {
-    /// A strong reference to this host (the worker's own call keeps it alive).
-    fn this(&self) -> Result<Arc<HostInner>, RpcError> {
-        self.self_ref.upgrade().ok_or_else(|| {
-            RpcError::RemoteInternalError("the golem-rpc host has been shut down".to_string())
-        })
     }
 }
 
@@ -1013,7 +1002,7 @@ impl Host {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .values()
-            .cloned()
+            .map(|(function, uri)| format!("{} on worker {uri}", function.name))
             .collect();
         self.inner.settings.interrupt();
         // Invocations blocked outside wasm (awaiting a promise, a worker) cannot be stopped

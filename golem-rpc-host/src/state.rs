@@ -267,7 +267,7 @@ impl JobState {
 pub(crate) trait Services: Send + Sync {
     /// `invoke-and-await` of `function` on `target`, made by `caller`.
     fn invoke_and_await(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
@@ -276,7 +276,7 @@ pub(crate) trait Services: Send + Sync {
 
     /// `invoke`: checked now, run in the background, result discarded.
     fn invoke(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
@@ -285,7 +285,7 @@ pub(crate) trait Services: Send + Sync {
 
     /// `async-invoke-and-await`: the result now (a rejected call) or later.
     fn async_invoke_and_await(
-        &self,
+        self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,

@@ -93,7 +93,7 @@ impl Worker {
         store.set_max_component_handles(MAX_COMPONENT_HANDLES);
         // The engine's epoch advances every `EPOCH_TICK`; at each tick a running instance checks
         // whether the host was interrupted or its invocation ran out of time.
-        let settings = services.settings();
+        let settings = self.settings.clone();
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |ctx| {
             if settings.is_interrupted() {
