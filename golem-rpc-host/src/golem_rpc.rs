@@ -93,8 +93,17 @@ impl Pollable for FutureInvokeEntry {
         let FutureState::Pending(receiver) = &mut self.state else {
             return;
         };
-        // Already here: no waiting, nothing to tell the scheduler.
-        match receiver.try_recv() {
+        // Already here (or about to be: a short call's result arrives sooner than a sleeping
+        // thread wakes up): no waiting, nothing to tell the scheduler.
+        let mut early = None;
+        crate::pool::spin_until(crate::pool::SPIN, || match receiver.try_recv() {
+            Err(TryRecvError::Empty) => false,
+            other => {
+                early = Some(other);
+                true
+            }
+        });
+        match early.unwrap_or(Err(TryRecvError::Empty)) {
             Ok(result) => {
                 self.state = FutureState::Ready(result);
                 return;

@@ -10,8 +10,9 @@
 //! after a while.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::scheduler::WorkerKey;
 use crate::task::HOST_THREAD_STACK_SIZE;
@@ -25,6 +26,11 @@ const BATCH: usize = 32;
 /// How long an idle thread waits for work before it ends.
 const IDLE: Duration = Duration::from_secs(5);
 
+/// How long a thread that ran out of work watches for more before it sleeps. Waking a sleeping
+/// thread takes tens of microseconds on a virtual machine (more than a whole call), so a caller
+/// that makes one call after the other would otherwise pay a wake-up each time.
+pub(crate) const SPIN: Duration = Duration::from_micros(50);
+
 /// One background invocation.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
 
@@ -35,7 +41,10 @@ struct State {
     /// Workers with mail that no thread serves yet, in the order they became ready.
     ready: VecDeque<WorkerKey>,
     threads: usize,
+    /// Threads sleeping on `work`.
     idle: usize,
+    /// Threads watching `has_ready` before they sleep: a submit needs neither wake-up nor thread.
+    spinning: usize,
 }
 
 /// See the module docs.
@@ -43,6 +52,8 @@ struct State {
 pub(crate) struct Pool {
     state: Mutex<State>,
     work: Condvar,
+    /// `!state.ready.is_empty()`, readable without the lock (for spinning threads).
+    has_ready: AtomicBool,
 }
 
 impl Pool {
@@ -58,9 +69,12 @@ impl Pool {
             None => {
                 state.mailboxes.insert(worker, VecDeque::from([job]));
                 state.ready.push_back(worker);
+                self.has_ready.store(true, Ordering::Release);
             }
         }
-        if state.idle > 0 {
+        if state.spinning > 0 {
+            // A spinning thread takes it.
+        } else if state.idle > 0 {
             self.work.notify_one();
         } else if state.threads < MAX_THREADS {
             state.threads += 1;
@@ -82,7 +96,18 @@ impl Pool {
     fn serve(&self) {
         let mut state = self.lock();
         loop {
-            let Some(worker) = state.ready.pop_front() else {
+            let next = state.ready.pop_front();
+            self.has_ready
+                .store(!state.ready.is_empty(), Ordering::Release);
+            let Some(worker) = next else {
+                state.spinning += 1;
+                drop(state);
+                spin_until(SPIN, || self.has_ready.load(Ordering::Acquire));
+                state = self.lock();
+                state.spinning -= 1;
+                if !state.ready.is_empty() {
+                    continue;
+                }
                 state.idle += 1;
                 let (next, timeout) = self
                     .work
@@ -114,6 +139,24 @@ impl Pool {
                 state.mailboxes.remove(&worker);
             }
         }
+    }
+}
+
+/// Watches `done` for up to `limit` without sleeping (yielding the core to any other runnable
+/// thread); whether it became true.
+pub(crate) fn spin_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if done() {
+            return true;
+        }
+        if start.elapsed() >= limit {
+            return false;
+        }
+        for _ in 0..64 {
+            std::hint::spin_loop();
+        }
+        std::thread::yield_now();
     }
 }
 

@@ -74,6 +74,99 @@ fn run(host: &golem_rpc_host::Host, targets: &[Val], per_worker: u32, rounds: us
     total
 }
 
+/// One call at a time, blocking and async, each timed inside the caller: the spread within a run
+/// (p99/p50) and between runs (each run a separate `host.call` of the probe).
+fn single_calls(host: &golem_rpc_host::Host, target: &[Val]) {
+    const CALLS: u32 = 20_000;
+    println!("single calls: one `get` at a time, timed inside the caller ({CALLS} per run)");
+    println!(
+        "  {:>8} {:>4} {:>10} {:>10} {:>10} {:>10} {:>8}",
+        "kind", "run", "p50", "p99", "p99.9", "max", "p99/p50"
+    );
+    let print = |kind: &str, round: usize, result: &Run| {
+        println!(
+            "  {:>8} {:>4} {:>10.2?} {:>10.2?} {:>10.2?} {:>10.2?} {:>8.2}",
+            kind,
+            round,
+            result.percentile(0.5),
+            result.percentile(0.99),
+            result.percentile(0.999),
+            result.percentile(1.0),
+            result.percentile(0.99).as_secs_f64() / result.percentile(0.5).as_secs_f64(),
+        );
+    };
+    let mut blocking_p50 = Duration::ZERO;
+    for round in 1..=3 {
+        let result = host
+            .call(
+                "probe",
+                "single",
+                "test:probe/calls.{blocking-latency}",
+                &[target[0].clone(), Val::U32(CALLS)],
+            )
+            .unwrap();
+        let [Val::List(latencies)] = &result[..] else {
+            panic!("{result:?}")
+        };
+        let latencies: Vec<u64> = latencies
+            .iter()
+            .map(|l| match l {
+                Val::U64(l) => *l,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let run = Run {
+            calls: latencies.len(),
+            elapsed: Duration::from_nanos(latencies.iter().sum()),
+            latencies,
+        };
+        print("blocking", round, &run);
+        blocking_p50 = run.percentile(0.5);
+    }
+    print("machine", 0, &machine_floor(blocking_p50, CALLS));
+    let mut async_p50 = Duration::ZERO;
+    for round in 1..=3 {
+        let run = run(host, target, 1, 2_000);
+        print("async", round, &run);
+        async_p50 = run.percentile(0.5);
+    }
+    print("machine", 0, &machine_floor(async_p50, CALLS));
+    println!(
+        "  (machine: a native loop of the same median length, timed the same way: this machine's \
+         own noise floor)"
+    );
+}
+
+/// `samples` runs of a plain native loop calibrated to take about `length` each, timed like the
+/// calls: what the machine itself adds (interrupts, other tenants of a virtual machine) to
+/// anything that short.
+fn machine_floor(length: Duration, samples: u32) -> Run {
+    fn work(iterations: u64) -> u64 {
+        let mut x = 0u64;
+        for i in 0..iterations {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+        }
+        x
+    }
+    let probe = 100_000u64;
+    let start = std::time::Instant::now();
+    work(probe);
+    let per_iteration = start.elapsed().as_secs_f64() / probe as f64;
+    let iterations = ((length.as_secs_f64() / per_iteration) as u64).max(1);
+    let latencies: Vec<u64> = (0..samples)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            work(iterations);
+            start.elapsed().as_nanos() as u64
+        })
+        .collect();
+    Run {
+        calls: latencies.len(),
+        elapsed: Duration::from_nanos(latencies.iter().sum()),
+        latencies,
+    }
+}
+
 fn main() {
     let host = host();
     let workers = |n: usize| -> Vec<Val> {
@@ -83,6 +176,7 @@ fn main() {
     };
     // Warm up: create the workers' instances.
     run(&host, &workers(1_000), 1, 1);
+    single_calls(&host, &workers(1));
     println!(
         "load: `get` calls through the local host, started together, waited for with wasi:io/poll"
     );

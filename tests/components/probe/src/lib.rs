@@ -244,6 +244,17 @@ impl exports::test::probe::calls::Guest for Probe {
         (start.elapsed().as_nanos() as u64, latencies)
     }
 
+    fn blocking_latency(target: String, calls: u32) -> Vec<u64> {
+        let client = api(target);
+        (0..calls)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                client.blocking_get();
+                started.elapsed().as_nanos() as u64
+            })
+            .collect()
+    }
+
     fn async_join(first: String, second: String) -> (Result<u64, String>, Result<u64, String>) {
         let (a, b) = (api(first), api(second));
         let (x, y) = golem_rpc::block_on(async { futures::join!(a.get(), b.get()) });
