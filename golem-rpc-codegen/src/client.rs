@@ -12,7 +12,7 @@ use wit_parser::{
 use crate::names::{Namespace, camel, ident, snake};
 use crate::select::selected;
 use crate::types::{Mode, Types};
-use crate::{Error, Opts, module_name};
+use crate::{Error, GolemApi, Opts, module_name};
 
 /// The whole expansion of one `import!`.
 pub struct Module {
@@ -126,6 +126,16 @@ impl Module {
                 .collect(),
             manifest: Default::default(),
             named_results: opts.named_results.clone(),
+            golem_api: opts.golem_api,
+            component: opts.component.clone().unwrap_or_else(|| {
+                world
+                    .package
+                    .map(|p| {
+                        let name = &resolve.packages[p].name;
+                        format!("{}:{}", name.namespace, name.name)
+                    })
+                    .unwrap_or_else(|| world.name.clone())
+            }),
         };
         let mut needed: Vec<TypeId> = Vec::new();
         for e in &exported {
@@ -213,6 +223,9 @@ impl Module {
             "golem-rpc-import 1\ntarget {target}\nworld {}\nwit-digest {:016x}\n",
             world.name, opts.wit_digest
         );
+        if opts.golem_api != GolemApi::V1_1 {
+            section.push_str(&format!("golem-api {}\n", opts.golem_api.name()));
+        }
         for (wire, signature) in types.manifest.borrow().iter() {
             section.push_str(&format!("function {wire}\t{signature}\n"));
         }
@@ -387,7 +400,18 @@ fn client(
     }
 
     let mut methods = Namespace::default();
-    for constructor in ["new", "try_new"] {
+    let constructors: &[&str] = match types.golem_api {
+        GolemApi::V1_1 => &["new", "try_new"],
+        GolemApi::V1_2 => &[
+            "new",
+            "try_new",
+            "custom",
+            "ephemeral",
+            "try_ephemeral",
+            "custom_ephemeral",
+        ],
+    };
+    for constructor in constructors {
         methods
             .claim(
                 constructor,
@@ -412,6 +436,7 @@ fn client(
     let target = &exported.target;
     let doc =
         format!(" Calls {target} on a remote worker through Golem's `golem:rpc` host interface.");
+    let constructors = client_constructors(types);
     Ok(quote! {
         #[doc = #doc]
         pub struct #name {
@@ -419,6 +444,23 @@ fn client(
         }
 
         impl #name {
+            #constructors
+
+            #(#items)*
+        }
+
+        #(#aliases)*
+
+        #resources
+    })
+}
+
+/// The ways to make an interface client: from a worker URI (Golem 1.0/1.1), or from a worker
+/// name, a worker id or as an ephemeral worker (Golem 1.2).
+fn client_constructors(types: &Types<'_>) -> TokenStream {
+    let rt = &types.rt;
+    match types.golem_api {
+        GolemApi::V1_1 => quote! {
             /// A client for the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
             ///
             /// No call is made until a method is called; the worker is created on first use.
@@ -437,14 +479,70 @@ fn client(
                     target: #rt::Target::new(location)?,
                 })
             }
+        },
+        GolemApi::V1_2 => {
+            let component = &types.component;
+            let new_doc = format!(
+                " A client for the worker named `worker_name` of component `{component}` (found with \
+                 `resolve-component-id`); panics if there is no such component, see `try_new`."
+            );
+            let try_new_doc = format!(
+                " A client for the worker named `worker_name` of component `{component}`, or \
+                 `Error::ComponentNotFound`."
+            );
+            let ephemeral_doc = format!(
+                " A client for a new ephemeral worker of component `{component}`: every call through \
+                 this client goes to the same worker; panics if there is no such component."
+            );
+            quote! {
+                #[doc = #new_doc]
+                ///
+                /// No call is made until a method is called; the worker is created on first use.
+                #[track_caller]
+                pub fn new(worker_name: &str) -> Self {
+                    Self {
+                        target: #rt::Target::named(#component, worker_name),
+                    }
+                }
 
-            #(#items)*
+                #[doc = #try_new_doc]
+                pub fn try_new(worker_name: &str) -> #rt::Result<Self, #rt::Error> {
+                    #rt::Result::Ok(Self {
+                        target: #rt::Target::try_named(#component, worker_name)?,
+                    })
+                }
+
+                /// A client for the worker `worker_id` (of any component).
+                pub fn custom(worker_id: &#rt::WorkerId) -> Self {
+                    Self {
+                        target: #rt::Target::worker(worker_id),
+                    }
+                }
+
+                #[doc = #ephemeral_doc]
+                #[track_caller]
+                pub fn ephemeral() -> Self {
+                    Self {
+                        target: #rt::Target::ephemeral_named(#component),
+                    }
+                }
+
+                /// Like `ephemeral`, or `Error::ComponentNotFound`.
+                pub fn try_ephemeral() -> #rt::Result<Self, #rt::Error> {
+                    #rt::Result::Ok(Self {
+                        target: #rt::Target::try_ephemeral_named(#component)?,
+                    })
+                }
+
+                /// A client for a new ephemeral worker of the component `component_id`.
+                pub fn custom_ephemeral(component_id: #rt::ComponentId) -> Self {
+                    Self {
+                        target: #rt::Target::ephemeral(component_id),
+                    }
+                }
+            }
         }
-
-        #(#aliases)*
-
-        #resources
-    })
+    }
 }
 
 /// The resource a function belongs to (constructor, method or static), if any.
@@ -483,7 +581,11 @@ fn resource_impls(
         let resource = resolve.types[id].name.as_deref().unwrap_or_default();
         let name = ident(&camel(resource));
         let mut methods = Namespace::default();
-        for reserved in ["new", "try_new", "drop_remote", "__resource"] {
+        let constructors: &[&str] = match types.golem_api {
+            GolemApi::V1_1 => &["new", "try_new"],
+            GolemApi::V1_2 => &["new", "try_new", "custom", "try_custom"],
+        };
+        for reserved in constructors.iter().chain(&["drop_remote", "__resource"]) {
             methods
                 .claim(reserved, format!("`{}::{reserved}`", camel(resource)))
                 .expect("a fresh namespace");
@@ -612,9 +714,17 @@ fn method(
     let try_blocking = snake(&format!("try-blocking-{wit}"));
     let plain = snake(wit);
     let try_plain = snake(&format!("try-{wit}"));
+    let schedule = snake(&format!("schedule-{wit}"));
+    let schedule_cancelable = snake(&format!("schedule-cancelable-{wit}"));
+    // Golem 1.2 schedules calls; a static function has no worker to schedule on before its call.
+    let schedules = types.golem_api == GolemApi::V1_2 && receiver != Receiver::Static;
     let mut names = vec![&blocking, &try_blocking, &plain];
     if result.is_none() {
         names.push(&try_plain);
+    }
+    if schedules {
+        names.push(&schedule);
+        names.push(&schedule_cancelable);
     }
     for name in names {
         methods.claim(name, what.clone()).map_err(|previous| {
@@ -647,15 +757,27 @@ fn method(
             quote!(self.resource.target()),
             quote!(self.resource.target()),
         ),
-        Receiver::Static => (
-            quote!(location: &#rt::Uri, #(#params: #param_types),*),
-            quote!(Self::),
-            quote!(&#rt::Target::new(location)?),
-            quote!(&#rt::Target::connect(location)),
-        ),
+        Receiver::Static => match types.golem_api {
+            GolemApi::V1_1 => (
+                quote!(location: &#rt::Uri, #(#params: #param_types),*),
+                quote!(Self::),
+                quote!(&#rt::Target::new(location)?),
+                quote!(&#rt::Target::connect(location)),
+            ),
+            GolemApi::V1_2 => {
+                let component = &types.component;
+                (
+                    quote!(worker_name: &str, #(#params: #param_types),*),
+                    quote!(Self::),
+                    quote!(&#rt::Target::try_named(#component, worker_name)?),
+                    quote!(&#rt::Target::named(#component, worker_name)),
+                )
+            }
+        },
     };
-    let forward_args = match receiver {
-        Receiver::Static => quote!(location, #(#params),*),
+    let forward_args = match (receiver, types.golem_api) {
+        (Receiver::Static, GolemApi::V1_1) => quote!(location, #(#params),*),
+        (Receiver::Static, GolemApi::V1_2) => quote!(worker_name, #(#params),*),
         _ => quote!(#(#params),*),
     };
     // Golem sends named results (Golem 1.0/1.1 WIT) as the values themselves, not one tuple.
@@ -762,6 +884,35 @@ fn method(
             None
         }
     };
+    if schedules {
+        let (schedule, schedule_cancelable) = (ident(&schedule), ident(&schedule_cancelable));
+        let signature =
+            quote!(&self, #(#params: #param_types,)* at: impl ::core::convert::Into<#rt::Datetime>);
+        let doc = format!(
+            " Schedules `{wire}` to run on the worker at `at` (wall-clock time; a time in the past \
+             runs it at once); the call's result is discarded."
+        );
+        let cancelable_doc = format!(
+            " Schedules `{wire}` like `{schedule}`; `cancel()` on the returned token before `at` \
+             keeps it from running (dropping the token does not)."
+        );
+        tokens.extend(quote! {
+            #wit_docs
+            #[doc = #doc]
+            pub fn #schedule(#signature) {
+                #rt::schedule_invocation(#target_or_panic, #wire, #encoded, at.into());
+                #release
+            }
+
+            #wit_docs
+            #[doc = #cancelable_doc]
+            pub fn #schedule_cancelable(#signature) -> #rt::CancellationToken {
+                let __token = #rt::schedule_cancelable_invocation(#target_or_panic, #wire, #encoded, at.into());
+                #release
+                __token
+            }
+        });
+    }
     Ok((tokens, alias))
 }
 
@@ -797,32 +948,95 @@ fn constructor(
         params.push(name);
     }
     let wit_docs = function_docs(function);
-    let doc = format!(
-        " Creates the resource in the worker at `location` (`{wire}`); panics if that fails, see `try_new`."
-    );
-    let try_doc = format!(" Creates the resource in the worker at `location` (`{wire}`).");
-    Ok(quote! {
-        #wit_docs
-        #[doc = #doc]
-        #[track_caller]
-        pub fn new(location: &#rt::Uri, #(#params: #param_types),*) -> Self {
-            match Self::try_new(location, #(#params),*) {
-                #rt::Result::Ok(__value) => __value,
-                #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+    let encoded = quote!(&[#(#rt::encode(&#params)),*]);
+    let release = quote!(#(#moved.__resource().release();)*);
+    let construct = |target: TokenStream| {
+        quote! {
+            let __resource = #rt::RemoteResource::construct_on(#target, #wire, #drop_wire, #encoded)?;
+            #release
+            #rt::Result::Ok(Self { resource: __resource })
+        }
+    };
+    Ok(match types.golem_api {
+        GolemApi::V1_1 => {
+            let doc = format!(
+                " Creates the resource in the worker at `location` (`{wire}`); panics if that fails, see `try_new`."
+            );
+            let try_doc = format!(" Creates the resource in the worker at `location` (`{wire}`).");
+            quote! {
+                #wit_docs
+                #[doc = #doc]
+                #[track_caller]
+                pub fn new(location: &#rt::Uri, #(#params: #param_types),*) -> Self {
+                    match Self::try_new(location, #(#params),*) {
+                        #rt::Result::Ok(__value) => __value,
+                        #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+                    }
+                }
+
+                #wit_docs
+                #[doc = #try_doc]
+                pub fn try_new(location: &#rt::Uri, #(#params: #param_types),*) -> #rt::Result<Self, #rt::Error> {
+                    let __resource = #rt::RemoteResource::construct(
+                        location,
+                        #wire,
+                        #drop_wire,
+                        #encoded,
+                    )?;
+                    #release
+                    #rt::Result::Ok(Self { resource: __resource })
+                }
             }
         }
+        GolemApi::V1_2 => {
+            let component = &types.component;
+            let doc = format!(
+                " Creates the resource in the worker named `worker_name` of component `{component}` \
+                 (`{wire}`); panics if that fails, see `try_new`."
+            );
+            let try_doc = format!(
+                " Creates the resource in the worker named `worker_name` of component `{component}` (`{wire}`)."
+            );
+            let custom_doc = format!(
+                " Creates the resource in the worker `worker_id` (`{wire}`); panics if that fails, see `try_custom`."
+            );
+            let try_custom_doc =
+                format!(" Creates the resource in the worker `worker_id` (`{wire}`).");
+            let by_name = construct(quote!(#rt::Target::try_named(#component, worker_name)?));
+            let by_id = construct(quote!(#rt::Target::worker(worker_id)));
+            quote! {
+                #wit_docs
+                #[doc = #doc]
+                #[track_caller]
+                pub fn new(worker_name: &str, #(#params: #param_types),*) -> Self {
+                    match Self::try_new(worker_name, #(#params),*) {
+                        #rt::Result::Ok(__value) => __value,
+                        #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+                    }
+                }
 
-        #wit_docs
-        #[doc = #try_doc]
-        pub fn try_new(location: &#rt::Uri, #(#params: #param_types),*) -> #rt::Result<Self, #rt::Error> {
-            let __resource = #rt::RemoteResource::construct(
-                location,
-                #wire,
-                #drop_wire,
-                &[#(#rt::encode(&#params)),*],
-            )?;
-            #(#moved.__resource().release();)*
-            #rt::Result::Ok(Self { resource: __resource })
+                #wit_docs
+                #[doc = #try_doc]
+                pub fn try_new(worker_name: &str, #(#params: #param_types),*) -> #rt::Result<Self, #rt::Error> {
+                    #by_name
+                }
+
+                #wit_docs
+                #[doc = #custom_doc]
+                #[track_caller]
+                pub fn custom(worker_id: &#rt::WorkerId, #(#params: #param_types),*) -> Self {
+                    match Self::try_custom(worker_id, #(#params),*) {
+                        #rt::Result::Ok(__value) => __value,
+                        #rt::Result::Err(__error) => #rt::fail("invoke-and-await", #wire, &__error),
+                    }
+                }
+
+                #wit_docs
+                #[doc = #try_custom_doc]
+                pub fn try_custom(worker_id: &#rt::WorkerId, #(#params: #param_types),*) -> #rt::Result<Self, #rt::Error> {
+                    #by_id
+                }
+            }
         }
     })
 }

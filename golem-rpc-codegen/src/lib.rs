@@ -40,6 +40,33 @@ pub struct Opts {
     pub wit_digest: u64,
     /// Functions whose Golem 1.0/1.1 named results were read as one tuple ([`load_path`]).
     pub named_results: NamedResults,
+    /// The Golem host API the clients call.
+    pub golem_api: GolemApi,
+    /// Golem 1.2: the name the target component is deployed under, which `new(worker_name)`
+    /// resolves with `resolve-component-id`; the target's package name (`ns:pkg`) by default, as
+    /// Golem 1.2's application manifests name components.
+    pub component: Option<String>,
+}
+
+/// The Golem host API generated clients call (a cargo feature of `golem-rpc` chooses).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GolemApi {
+    /// Golem 1.0/1.1: `golem:rpc/types@0.1.0`; clients connect to a worker URI.
+    #[default]
+    V1_1,
+    /// Golem 1.2: `golem:rpc/types@0.2.0` and `golem:api/host@1.1.x`; clients connect to a
+    /// worker id or a worker name, and can schedule calls.
+    V1_2,
+}
+
+impl GolemApi {
+    /// The name `golem-rpc check` profiles and the `golem-rpc:import` record use.
+    pub fn name(self) -> &'static str {
+        match self {
+            GolemApi::V1_1 => "golem-1.1",
+            GolemApi::V1_2 => "golem-1.2",
+        }
+    }
 }
 
 impl Default for Opts {
@@ -51,6 +78,8 @@ impl Default for Opts {
             module: None,
             wit_digest: 0,
             named_results: NamedResults::default(),
+            golem_api: GolemApi::default(),
+            component: None,
         }
     }
 }

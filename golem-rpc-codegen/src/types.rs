@@ -43,6 +43,10 @@ pub struct Types<'a> {
     pub manifest: RefCell<Vec<(String, String)>>,
     /// Functions whose Golem 1.0/1.1 named results were read as one tuple.
     pub named_results: crate::NamedResults,
+    /// The Golem host API the clients call.
+    pub golem_api: crate::GolemApi,
+    /// Golem 1.2: the target component's name, resolved by `new(worker_name)`.
+    pub component: String,
 }
 
 impl Types<'_> {

@@ -2,13 +2,18 @@
 //!
 //! Each corpus entry (a `.wit` file or a directory with `deps/`) is expanded and formatted with
 //! prettyplease, then compared with `tests/expanded/<name>.rs`. After an intended change, run
-//! with `GOLEM_RPC_BLESS=1` to rewrite the snapshots, and review the diff.
+//! with `GOLEM_RPC_BLESS=1` to rewrite the snapshots, and review the diff. The entries in
+//! [`GOLEM_1_2`] are also expanded for Golem 1.2's API, into `tests/expanded/golem-1.2/`.
 
 use std::path::{Path, PathBuf};
 
+use golem_rpc_codegen::GolemApi;
 use wit_parser::Resolve;
 
-fn expand(path: &Path) -> String {
+/// Corpus entries also snapshotted with Golem 1.2 clients.
+const GOLEM_1_2: &[&str] = &["counter", "resources"];
+
+fn expand(path: &Path, golem_api: GolemApi) -> String {
     let mut resolve = Resolve::default();
     let loaded = golem_rpc_codegen::load_path(&mut resolve, path).expect("corpus WIT loads");
     let world = resolve
@@ -16,6 +21,7 @@ fn expand(path: &Path) -> String {
         .expect("corpus has one world");
     let opts = golem_rpc_codegen::Opts {
         named_results: loaded.named_results,
+        golem_api,
         ..golem_rpc_codegen::Opts::default()
     };
     let tokens = golem_rpc_codegen::generate(&resolve, world, &opts)
@@ -35,11 +41,22 @@ fn expansions_match_snapshots() {
     entries.sort();
     assert!(entries.len() >= 4, "the corpus went missing");
     let mut failures = Vec::new();
-    for entry in entries {
+    let runs = entries.iter().map(|e| (e, GolemApi::V1_1)).chain(
+        entries
+            .iter()
+            .filter(|e| GOLEM_1_2.iter().any(|n| e.file_stem().unwrap() == *n))
+            .map(|e| (e, GolemApi::V1_2)),
+    );
+    for (entry, api) in runs {
         let name = entry.file_stem().unwrap().to_string_lossy().into_owned();
-        let actual = expand(&entry);
-        let snapshot = root.join("expanded").join(format!("{name}.rs"));
+        let actual = expand(entry, api);
+        let dir = match api {
+            GolemApi::V1_1 => root.join("expanded"),
+            GolemApi::V1_2 => root.join("expanded").join(api.name()),
+        };
+        let snapshot = dir.join(format!("{name}.rs"));
         if bless {
+            std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(&snapshot, &actual).unwrap();
             continue;
         }
@@ -47,7 +64,8 @@ fn expansions_match_snapshots() {
         if expected != actual {
             let diff = similar::TextDiff::from_lines(&expected, &actual);
             failures.push(format!(
-                "{name}:\n{}",
+                "{name} ({}):\n{}",
+                api.name(),
                 diff.unified_diff().header("snapshot", "generated")
             ));
         }

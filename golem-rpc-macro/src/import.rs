@@ -18,6 +18,7 @@ mod kw {
     syn::custom_keyword!(only);
     syn::custom_keyword!(additional_derives);
     syn::custom_keyword!(runtime_path);
+    syn::custom_keyword!(component);
     syn::custom_keyword!(debug);
 }
 
@@ -37,6 +38,7 @@ pub struct Import {
     only: Option<Vec<LitStr>>,
     additional_derives: Vec<syn::Path>,
     runtime_path: Option<syn::Path>,
+    component: Option<LitStr>,
     debug: bool,
 }
 
@@ -49,6 +51,7 @@ enum Opt {
     Only(Vec<LitStr>),
     AdditionalDerives(Vec<syn::Path>),
     RuntimePath(syn::Path),
+    Component(LitStr),
     Debug(LitBool),
 }
 
@@ -62,6 +65,7 @@ impl Opt {
             Opt::Only(_) => "only",
             Opt::AdditionalDerives(_) => "additional_derives",
             Opt::RuntimePath(_) => "runtime_path",
+            Opt::Component(_) => "component",
             Opt::Debug(_) => "debug",
         }
     }
@@ -139,6 +143,13 @@ impl Parse for Opt {
                 "runtime_path",
                 "a path to the golem-rpc runtime crate, e.g. `my_crate::golem_rpc` (not a string)",
             )?))
+        } else if l.peek(kw::component) {
+            key!(component);
+            Ok(Opt::Component(value(
+                input,
+                "component",
+                "a string: the name the target component is deployed under, e.g. `\"counter\"`",
+            )?))
         } else if l.peek(kw::debug) {
             key!(debug);
             Ok(Opt::Debug(value(input, "debug", "`true` or `false`")?))
@@ -157,6 +168,7 @@ impl Parse for Import {
             only: None,
             additional_derives: Vec::new(),
             runtime_path: None,
+            component: None,
             debug: false,
         };
         if input.peek(LitStr) {
@@ -203,6 +215,7 @@ impl Parse for Import {
                 Opt::Only(only) => import.only = Some(only),
                 Opt::AdditionalDerives(derives) => import.additional_derives = derives,
                 Opt::RuntimePath(path) => import.runtime_path = Some(path),
+                Opt::Component(component) => import.component = Some(component),
                 Opt::Debug(debug) => import.debug = debug.value,
             }
             if content.is_empty() {
@@ -224,6 +237,14 @@ impl Import {
     /// The generated clients, plus one `include_bytes!` per WIT file read so that editing any
     /// of them rebuilds the caller.
     pub fn expand(&self) -> syn::Result<TokenStream> {
+        if let (false, Some(component)) = (cfg!(feature = "golem-1-2"), &self.component) {
+            return Err(syn::Error::new(
+                component.span(),
+                "`component` names the target for Golem 1.2 clients (golem-rpc's `golem-1-2` \
+                 feature), which connect by worker name; Golem 1.0/1.1 clients connect to a worker \
+                 URI and need no component name",
+            ));
+        }
         let mut resolve = Resolve::default();
         let (span, loaded) = match &self.source {
             Source::Path(path) => {
@@ -273,6 +294,12 @@ impl Import {
             module: self.module.as_ref().map(ToString::to_string),
             wit_digest: self.digest(&files),
             named_results,
+            golem_api: if cfg!(feature = "golem-1-2") {
+                golem_rpc_codegen::GolemApi::V1_2
+            } else {
+                golem_rpc_codegen::GolemApi::V1_1
+            },
+            component: self.component.as_ref().map(LitStr::value),
         };
         let clients = golem_rpc_codegen::generate(&resolve, world, &opts).map_err(|errors| {
             combine(errors.iter().map(|e| syn::Error::new(span, e)))

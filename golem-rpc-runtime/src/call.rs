@@ -16,6 +16,7 @@ pub struct Target {
 
 impl Target {
     /// Connects to the worker at `location` after checking (and normalising) the URI.
+    #[cfg(not(feature = "golem-1-2"))]
     pub fn new(location: &Uri) -> Result<Self, Error> {
         let uri = Uri::parse(&location.value).map_err(Error::InvalidUri)?;
         Ok(Self {
@@ -23,6 +24,70 @@ impl Target {
             uri,
             is_self: Cell::new(None),
         })
+    }
+
+    /// Connects to the worker at `location` (`urn:worker:{component-id}/{worker-name}`).
+    #[cfg(feature = "golem-1-2")]
+    pub fn new(location: &Uri) -> Result<Self, Error> {
+        let id = crate::WorkerId::try_from(location).map_err(Error::InvalidUri)?;
+        Ok(Self::worker(&id))
+    }
+
+    /// Golem 1.2: connects to the worker `id`.
+    #[cfg(feature = "golem-1-2")]
+    pub fn worker(id: &crate::WorkerId) -> Self {
+        Self {
+            rpc: WasmRpc::new(&crate::golem12::worker_id(id)),
+            uri: id.uri(),
+            is_self: Cell::new(None),
+        }
+    }
+
+    /// Golem 1.2: connects to the worker named `worker_name` of the component deployed as
+    /// `component` (`resolve-component-id`, looked up once per component).
+    #[cfg(feature = "golem-1-2")]
+    pub fn try_named(component: &str, worker_name: &str) -> Result<Self, Error> {
+        let component_id = crate::golem12::resolve_component(component)?;
+        Ok(Self::worker(&crate::WorkerId::new(
+            component_id,
+            worker_name,
+        )))
+    }
+
+    /// Like [`Target::try_named`], but panics if there is no such component.
+    #[cfg(feature = "golem-1-2")]
+    #[track_caller]
+    pub fn named(component: &str, worker_name: &str) -> Self {
+        Self::try_named(component, worker_name).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Golem 1.2: connects to a new ephemeral worker of the component `component_id`; every
+    /// call through this target goes to that one worker.
+    #[cfg(feature = "golem-1-2")]
+    pub fn ephemeral(component_id: crate::ComponentId) -> Self {
+        Self {
+            rpc: WasmRpc::ephemeral(crate::golem12::component_id(component_id)),
+            // The host names the worker; it is never the caller itself.
+            uri: Uri {
+                value: format!("urn:worker:{component_id}"),
+            },
+            is_self: Cell::new(Some(false)),
+        }
+    }
+
+    /// Golem 1.2: a new ephemeral worker of the component deployed as `component`.
+    #[cfg(feature = "golem-1-2")]
+    pub fn try_ephemeral_named(component: &str) -> Result<Self, Error> {
+        Ok(Self::ephemeral(crate::golem12::resolve_component(
+            component,
+        )?))
+    }
+
+    /// Like [`Target::try_ephemeral_named`], but panics if there is no such component.
+    #[cfg(feature = "golem-1-2")]
+    #[track_caller]
+    pub fn ephemeral_named(component: &str) -> Self {
+        Self::try_ephemeral_named(component).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Like [`Target::new`], but panics on an invalid URI, as Golem's host traps on one.
@@ -93,6 +158,33 @@ fn invoke_and_await_raw(
 #[inline(never)]
 pub fn invoke(target: &Target, function: &'static str, params: &[WitValue]) -> Result<(), Error> {
     target.rpc.invoke(function, params).map_err(Error::from)
+}
+
+/// Golem 1.2: runs `function` on the target at `at` (`schedule-invocation`); its result is
+/// discarded.
+#[cfg(feature = "golem-1-2")]
+#[inline(never)]
+pub fn schedule_invocation(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+    at: crate::Datetime,
+) {
+    target.rpc.schedule_invocation(at, function, params)
+}
+
+/// Golem 1.2: like [`schedule_invocation`], with a token that cancels it before it runs.
+#[cfg(feature = "golem-1-2")]
+#[inline(never)]
+pub fn schedule_cancelable_invocation(
+    target: &Target,
+    function: &'static str,
+    params: &[WitValue],
+    at: crate::Datetime,
+) -> crate::CancellationToken {
+    target
+        .rpc
+        .schedule_cancelable_invocation(at, function, params)
 }
 
 /// Starts `function` on the target and returns a handle to its pending result.

@@ -35,6 +35,8 @@ pub enum Error {
         /// The function that was called, as sent on the wire.
         function: &'static str,
     },
+    /// Golem 1.2: no component is deployed under this name (`resolve-component-id` found none).
+    ComponentNotFound(String),
     /// The result of a future was already taken by an earlier `get`.
     AlreadyTaken {
         /// The function the future belongs to, as sent on the wire.
@@ -69,6 +71,11 @@ impl fmt::Display for Error {
                 f,
                 "blocking call of remote {function} on the calling worker itself would never return; \
                  use the non-blocking form or another worker"
+            ),
+            Error::ComponentNotFound(name) => write!(
+                f,
+                "no component named `{name}` is deployed (resolve-component-id found none); \
+                 name it in import!'s `component` option if it is deployed under another name"
             ),
             Error::AlreadyTaken { function } => {
                 write!(f, "the result of remote {function} was already taken")

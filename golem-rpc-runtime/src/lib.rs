@@ -35,6 +35,13 @@ mod call;
 mod codec;
 mod error;
 mod exec;
+#[cfg(all(feature = "golem-rust", feature = "golem-1-2"))]
+compile_error!(
+    "golem-rpc's `golem-rust` feature converts to and from golem-rust 1.1 (Golem 1.0/1.1); \
+     it cannot be combined with `golem-1-2`"
+);
+#[cfg(feature = "golem-1-2")]
+mod golem12;
 #[cfg(feature = "golem-rust")]
 mod golem_rust_interop;
 mod join;
@@ -56,7 +63,15 @@ pub use exec::block_on;
 pub use join::{Elapsed, collect, join_all, join_all_with_timeout, map_concurrent, select};
 pub use resource::{Handle, RemoteResource};
 pub use self_uri::get_self_uri;
-pub use uri::{ComponentId, UriError};
+pub use uri::{ComponentId, UriError, WorkerId};
+
+/// Golem 1.2: a scheduled call's token; `cancel()` keeps the call from running if it has not yet.
+#[cfg(feature = "golem-1-2")]
+pub use bindings::golem::rpc::types::CancellationToken;
+/// Golem 1.2: a wall-clock time (`wasi:clocks/wall-clock`), when a scheduled call runs; from
+/// [`std::time::SystemTime`] with `.into()`.
+#[cfg(feature = "golem-1-2")]
+pub use bindings::wasi::clocks::wall_clock::Datetime;
 
 /// Generates typed RPC clients for the interfaces a target component exports.
 ///
@@ -80,6 +95,14 @@ pub mod __private {
     };
     pub use crate::codec::{DecodeError, ValueBuilder, ValueReader, WitDecode, WitEncode, encode};
     pub use crate::resource::decode_resource;
-    pub use crate::{Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue};
+    #[cfg(feature = "golem-1-2")]
+    pub use crate::{
+        CancellationToken, Datetime,
+        call::{schedule_cancelable_invocation, schedule_invocation},
+    };
+    pub use crate::{
+        ComponentId, Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue,
+        WorkerId,
+    };
     pub use ::core::result::Result;
 }

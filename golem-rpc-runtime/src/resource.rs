@@ -48,7 +48,16 @@ impl RemoteResource {
         drop_function: &'static str,
         params: &[WitValue],
     ) -> Result<Self, Error> {
-        let target = Target::new(location)?;
+        Self::construct_on(Target::new(location)?, function, drop_function, params)
+    }
+
+    /// Calls the constructor `function` (`ns:pkg/iface.{R.new}`) on `target`.
+    pub fn construct_on(
+        target: Target,
+        function: &'static str,
+        drop_function: &'static str,
+        params: &[WitValue],
+    ) -> Result<Self, Error> {
         let handle: Handle = invoke_and_await(&target, function, params)?;
         Ok(Self::new(target, handle, drop_function))
     }

@@ -15,13 +15,18 @@ thread_local! {
 /// constructor rejects; this asks the host the same question (`golem:api/host@0.2.0`) and drops
 /// the function segment. The answer is looked up once per worker instance.
 pub fn get_self_uri() -> Uri {
-    SELF_URI.with(|cell| {
-        cell.get_or_init(|| {
-            let function_uri = crate::bindings::golem::api::host::get_self_uri("golem-rpc");
-            worker_of(function_uri)
-        })
-        .clone()
-    })
+    SELF_URI.with(|cell| cell.get_or_init(ask_host).clone())
+}
+
+#[cfg(not(feature = "golem-1-2"))]
+fn ask_host() -> Uri {
+    worker_of(crate::bindings::golem::api::host::get_self_uri("golem-rpc"))
+}
+
+/// Golem 1.2 has no `get-self-uri`: the worker id comes from `get-self-metadata`.
+#[cfg(feature = "golem-1-2")]
+fn ask_host() -> Uri {
+    crate::golem12::self_worker_id().uri()
 }
 
 /// Whether `target` (a normalised worker URI) is the calling worker.
@@ -30,6 +35,10 @@ pub(crate) fn is_self(target: &Uri) -> bool {
 }
 
 /// `urn:worker:{id}/{name}/{function}` → `urn:worker:{id}/{name}`, normalised.
+#[cfg_attr(
+    feature = "golem-1-2",
+    allow(dead_code, reason = "Golem 1.2 has no function URNs to strip")
+)]
 fn worker_of(function_uri: Uri) -> Uri {
     let worker = match function_uri.value.rsplit_once('/') {
         Some((worker, _)) if worker.matches('/').count() == 1 => worker.to_owned(),

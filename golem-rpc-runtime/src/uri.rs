@@ -68,6 +68,8 @@ pub enum UriError {
     FunctionUri(String),
     /// The worker name is empty.
     EmptyWorkerName(String),
+    /// `urn:worker:{component-id}` without a worker name where a worker id is needed.
+    MissingWorkerName(String),
 }
 
 /// Golem's own text for a URI its `wasm-rpc` constructor rejects; our detail follows it.
@@ -92,6 +94,10 @@ impl fmt::Display for UriError {
             UriError::EmptyWorkerName(uri) => write!(
                 f,
                 "Invalid URI: {uri}. {GOLEM_INVALID_URI} (the worker name is empty)"
+            ),
+            UriError::MissingWorkerName(uri) => write!(
+                f,
+                "Invalid URI: {uri}. {GOLEM_INVALID_URI} (it names no worker)"
             ),
         }
     }
@@ -157,6 +163,53 @@ impl Uri {
             .value
             .split_once('/')
             .map(|(_, name)| decode_name(name)))
+    }
+}
+
+/// A worker: the id of its component and its name (Golem 1.2's `worker-id`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkerId {
+    /// The component the worker runs.
+    pub component_id: ComponentId,
+    /// The worker's name, unique within its component.
+    pub worker_name: String,
+}
+
+impl WorkerId {
+    /// The worker `worker_name` of component `component_id`.
+    pub fn new(component_id: ComponentId, worker_name: &str) -> Self {
+        Self {
+            component_id,
+            worker_name: worker_name.to_owned(),
+        }
+    }
+
+    /// The worker's URI, `urn:worker:{component-id}/{worker-name}`.
+    pub fn uri(&self) -> Uri {
+        Uri::worker(self.component_id, &self.worker_name)
+    }
+}
+
+impl TryFrom<&Uri> for WorkerId {
+    type Error = UriError;
+
+    /// The worker a worker URI names.
+    fn try_from(uri: &Uri) -> Result<Self, UriError> {
+        let component_id = uri.component_id()?;
+        let worker_name = uri
+            .worker_name()?
+            .ok_or_else(|| UriError::MissingWorkerName(uri.value.clone()))?;
+        Ok(Self {
+            component_id,
+            worker_name,
+        })
+    }
+}
+
+impl fmt::Display for WorkerId {
+    /// `{component-id}/{worker-name}`, as Golem prints worker ids.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.component_id, self.worker_name)
     }
 }
 

@@ -1,0 +1,66 @@
+//! Golem 1.2's host API (feature `golem-1-2`): worker ids instead of URIs, components found by
+//! name, scheduled calls.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::bindings::golem::api::host;
+use crate::bindings::golem::rpc::types as rpc;
+use crate::{ComponentId, Error, WorkerId};
+
+thread_local! {
+    /// Components resolved by name so far: a client per worker costs no host call.
+    static COMPONENTS: RefCell<HashMap<String, ComponentId>> = RefCell::new(HashMap::new());
+}
+
+/// The id of the component deployed as `name` (`resolve-component-id`), asked once per name.
+pub(crate) fn resolve_component(name: &str) -> Result<ComponentId, Error> {
+    if let Some(id) = COMPONENTS.with(|c| c.borrow().get(name).copied()) {
+        return Ok(id);
+    }
+    let id = host::resolve_component_id(name)
+        .map(|id| from_component_id(&id))
+        .ok_or_else(|| Error::ComponentNotFound(name.to_owned()))?;
+    COMPONENTS.with(|c| c.borrow_mut().insert(name.to_owned(), id));
+    Ok(id)
+}
+
+/// The calling worker's id (`get-self-metadata`).
+pub(crate) fn self_worker_id() -> WorkerId {
+    let id = host::get_self_metadata().worker_id;
+    WorkerId::new(from_component_id(&id.component_id), &id.worker_name)
+}
+
+pub(crate) fn component_id(id: ComponentId) -> rpc::ComponentId {
+    let bits = id.as_u128();
+    rpc::ComponentId {
+        uuid: rpc::Uuid {
+            high_bits: (bits >> 64) as u64,
+            low_bits: bits as u64,
+        },
+    }
+}
+
+pub(crate) fn from_component_id(id: &rpc::ComponentId) -> ComponentId {
+    ComponentId::from_u128((u128::from(id.uuid.high_bits) << 64) | u128::from(id.uuid.low_bits))
+}
+
+pub(crate) fn worker_id(id: &WorkerId) -> rpc::WorkerId {
+    rpc::WorkerId {
+        component_id: component_id(id.component_id),
+        worker_name: id.worker_name.clone(),
+    }
+}
+
+impl From<std::time::SystemTime> for crate::Datetime {
+    /// The wall-clock time `time` (before 1970 counts as 1970).
+    fn from(time: std::time::SystemTime) -> Self {
+        let since = time
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        crate::Datetime {
+            seconds: since.as_secs(),
+            nanoseconds: since.subsec_nanos(),
+        }
+    }
+}
