@@ -28,8 +28,9 @@ pub struct CheckOptions {
     pub caller: PathBuf,
     /// Target components to compare the caller's `import!` records with.
     pub targets: Vec<PathBuf>,
-    /// The host profile the caller's imports must be provided by.
-    pub profile: Profile,
+    /// The host profile the caller's imports must be provided by; `None` picks it from the
+    /// caller's imports ([`Profile::detect`]).
+    pub profile: Option<Profile>,
 }
 
 /// A component file, read and decoded.
@@ -70,9 +71,6 @@ pub(crate) fn display(path: &Path) -> String {
 /// Runs the check and returns its findings; never panics on malformed input.
 pub fn check(options: &CheckOptions) -> Report {
     let mut report = Report::new("check", display(&options.caller));
-    report
-        .data
-        .insert("profile".into(), json!(options.profile.name()));
     let caller = match load(&options.caller) {
         Ok(caller) => caller,
         Err(message) => {
@@ -80,9 +78,23 @@ pub fn check(options: &CheckOptions) -> Report {
             return report;
         }
     };
+    let profile = match &options.profile {
+        Some(profile) => profile.clone(),
+        None => {
+            let world = &caller.resolve.worlds[caller.world];
+            let imports: Vec<String> = world
+                .imports
+                .keys()
+                .map(|key| caller.resolve.name_world_key(key))
+                .collect();
+            Profile::detect(imports.iter().map(String::as_str))
+        }
+    };
+    report.data.insert("profile".into(), json!(profile.name()));
 
-    check_imports(&caller, &options.profile, &mut report);
+    check_imports(&caller, &profile, &mut report);
     let records = read_records(&caller, &mut report);
+    check_record_apis(&records, &profile, &mut report);
     check_targets(&records, &options.targets, &mut report);
     size::report(&caller.component, &records, &mut report);
     report
@@ -297,6 +309,7 @@ fn read_records(caller: &Loaded, report: &mut Report) -> Vec<UsedRecord> {
             "target": record.target,
             "world": record.world,
             "wit_digest": record.wit_digest,
+            "golem_api": record.golem_api,
             "functions": record.functions.iter().map(|f| json!({
                 "wire_name": f.wire_name,
                 "signature": f.signature,
@@ -322,10 +335,11 @@ fn read_records(caller: &Loaded, report: &mut Report) -> Vec<UsedRecord> {
                     Level::Note,
                     "import",
                     format!(
-                        "`golem_rpc::import!` of `{}` (world `{}`, WIT digest {}): {} of {total} functions called",
+                        "`golem_rpc::import!` of `{}` (world `{}`, WIT digest {}, {} clients): {} of {total} functions called",
                         record.target,
                         record.world,
                         record.wit_digest,
+                        record.golem_api,
                         referenced.len()
                     ),
                 )
@@ -337,11 +351,40 @@ fn read_records(caller: &Loaded, report: &mut Report) -> Vec<UsedRecord> {
     records
 }
 
+/// Every `import!` must have generated clients for the profile's host API.
+fn check_record_apis(records: &[UsedRecord], profile: &Profile, report: &mut Report) {
+    for used in records {
+        let record = &used.record;
+        if record.golem_api == profile.golem_api() {
+            continue;
+        }
+        report.push(
+            Finding::new(
+                Level::Error,
+                "golem-api-mismatch",
+                format!(
+                    "`golem_rpc::import!` of `{}` generated {} clients, but the caller is checked against the {} host profile ({}), whose clients are {}",
+                    record.target,
+                    record.golem_api,
+                    profile.name(),
+                    profile.description(),
+                    profile.golem_api()
+                ),
+            )
+            .note(match profile.golem_api() {
+                "golem-1.2" => "build the caller with golem-rpc's `golem-1-2` feature",
+                _ => "build the caller without golem-rpc's `golem-1-2` feature, or check it with `--profile golem-1.2`",
+            })
+            .details(json!({ "target": record.target, "golem_api": record.golem_api })),
+        );
+    }
+}
+
 /// The length of a record's text in the section.
 fn record_len(record: &Record) -> usize {
     let header = format!(
-        "golem-rpc-import 1\ntarget {}\nworld {}\nwit-digest {}\nend\n",
-        record.target, record.world, record.wit_digest
+        "golem-rpc-import 1\ntarget {}\nworld {}\nwit-digest {}\ngolem-api {}\nend\n",
+        record.target, record.world, record.wit_digest, record.golem_api
     );
     header.len()
         + record

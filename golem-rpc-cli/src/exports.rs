@@ -176,6 +176,7 @@ world target {
             target: target.into(),
             world: "w".into(),
             wit_digest: "0".repeat(16),
+            golem_api: "golem-1.1".into(),
             functions: wire_names
                 .iter()
                 .map(|w| crate::section::RecordFunction {

@@ -9,6 +9,7 @@
 //! target demo:counter
 //! world counter
 //! wit-digest 0123456789abcdef
+//! golem-api golem-1.1
 //! function demo:counter/api.{add}<TAB>func(value: u64)
 //! end
 //! ```
@@ -24,6 +25,9 @@ pub struct Record {
     pub world: String,
     /// FNV-1a 64 of the WIT sources `import!` read, as 16 lowercase hex digits.
     pub wit_digest: String,
+    /// The Golem host API the clients call: `golem-1.1` (`golem:rpc@0.1.0`, also what records
+    /// without the line mean) or `golem-1.2` (`golem:rpc@0.2.0`).
+    pub golem_api: String,
     /// The functions, in the order recorded.
     pub functions: Vec<RecordFunction>,
 }
@@ -142,6 +146,7 @@ fn record<'a>(
     let target = field("target")?;
     let world = field("world")?;
     let wit_digest = field("wit-digest")?;
+    let mut golem_api = None;
     let mut functions = Vec::new();
     for (number, line) in lines.by_ref() {
         if line == "end" {
@@ -149,8 +154,19 @@ fn record<'a>(
                 target,
                 world,
                 wit_digest,
+                golem_api: golem_api.unwrap_or_else(|| "golem-1.1".to_owned()),
                 functions,
             });
+        }
+        if let Some(api) = line.strip_prefix("golem-api ") {
+            if golem_api.is_some() || !functions.is_empty() || api.is_empty() {
+                return Err(SectionError {
+                    line: number,
+                    message: "`golem-api` must come once, before the functions".to_owned(),
+                });
+            }
+            golem_api = Some(api.to_owned());
+            continue;
         }
         let function = line
             .strip_prefix("function ")
@@ -210,6 +226,21 @@ mod tests {
         );
         assert_eq!(parsed.records[1].target, "test:kitchen@0.3.1");
         assert_eq!(parsed.records[1].functions[0].wire_name, "version");
+    }
+
+    #[test]
+    fn the_golem_api_line_is_read_and_optional() {
+        let text = "golem-rpc-import 1\ntarget demo:counter\nworld counter\nwit-digest 00000000000000ff\ngolem-api golem-1.2\nfunction demo:counter/api.{get}\tfunc() -> u64\nend\n";
+        let parsed = parse(text.as_bytes());
+        assert_eq!(parsed.errors, []);
+        assert_eq!(parsed.records[0].golem_api, "golem-1.2");
+        assert_eq!(parsed.records[0].functions.len(), 1);
+        // Records written before the line existed are Golem 1.0/1.1 clients.
+        assert_eq!(parse(TWO.as_bytes()).records[0].golem_api, "golem-1.1");
+        let late = "golem-rpc-import 1\ntarget a:b\nworld w\nwit-digest 00000000000000ff\nfunction f\tfunc()\ngolem-api golem-1.2\nend\n";
+        let parsed = parse(late.as_bytes());
+        assert_eq!(parsed.records, []);
+        assert_eq!(parsed.errors[0].line, 6);
     }
 
     #[test]

@@ -197,7 +197,7 @@ fn malformed_input_is_reported_not_a_panic() {
     run.expect_code(2);
     assert!(
         run.stderr
-            .contains("unknown profile `golem-9` (known: golem-1.0)"),
+            .contains("unknown profile `golem-9` (known: golem-1.0, golem-1.2)"),
         "{}",
         run.stderr
     );
@@ -214,4 +214,54 @@ fn cargo_subcommand_drops_its_name() {
     let cargo = cargo_golem_rpc(std::iter::once("golem-rpc".as_ref()).chain(args));
     cargo.expect_code(0);
     assert_eq!(cargo.stdout, direct.stdout);
+}
+
+/// `caller12` (tests/components): clients built with golem-rpc's `golem-1-2` feature.
+fn caller12() -> &'static std::path::Path {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        golem_rpc_host::build::build_component_with_features("caller12", &["golem-1-2"])
+            .unwrap_or_else(|err| panic!("building caller12 failed: {err:#}"))
+    })
+}
+
+#[test]
+fn golem_1_2_callers_are_checked_against_golem_1_2() {
+    // Detected from its imports.
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller12().as_os_str(),
+        component("counter-target").as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("golem:rpc/types@0.2.0\n")
+        .expect_stdout("golem:api/host@1.1.6\n")
+        .expect_stdout("(checked against the golem-1.2 host profile)")
+        .expect_stdout("of `demo:counter` (world `counter`, WIT digest ")
+        .expect_stdout(", golem-1.2 clients)");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+
+    // Against Golem 1.0/1.1: its imports are missing there and its clients are for 1.2.
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller12().as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.1".as_ref(),
+    ]);
+    run.expect_code(1)
+        .expect_stdout("imports `golem:rpc/types@0.2.0`, which the golem-1.0 host profile (Golem 1.0/1.1 worker executor) does not provide")
+        .expect_stdout("`golem_rpc::import!` of `demo:counter` generated golem-1.2 clients, but the caller is checked against the golem-1.0 host profile")
+        .expect_stdout("build the caller without golem-rpc's `golem-1-2` feature");
+
+    // A Golem 1.0/1.1 caller against Golem 1.2: golem:rpc@0.1.0 is gone there.
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.2".as_ref(),
+    ]);
+    run.expect_code(1)
+        .expect_stdout("imports `golem:rpc/types@0.1.0`, which the golem-1.2 host profile (Golem 1.2 worker executor) does not provide")
+        .expect_stdout("generated golem-1.1 clients, but the caller is checked against the golem-1.2 host profile")
+        .expect_stdout("build the caller with golem-rpc's `golem-1-2` feature");
 }

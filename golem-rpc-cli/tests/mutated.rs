@@ -89,7 +89,7 @@ fn damaged_components_are_reported_not_panics() {
                 let checked = check(&CheckOptions {
                     caller: check_caller,
                     targets: check_targets,
-                    profile: profile.clone(),
+                    profile: Some(profile.clone()),
                 });
                 let composed = compose(&ComposeOptions {
                     caller: damaged.clone(),

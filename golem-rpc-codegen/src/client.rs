@@ -220,12 +220,11 @@ impl Module {
             .map(|p| resolve.packages[p].name.to_string())
             .unwrap_or_default();
         let mut section = format!(
-            "golem-rpc-import 1\ntarget {target}\nworld {}\nwit-digest {:016x}\n",
-            world.name, opts.wit_digest
+            "golem-rpc-import 1\ntarget {target}\nworld {}\nwit-digest {:016x}\ngolem-api {}\n",
+            world.name,
+            opts.wit_digest,
+            opts.golem_api.name()
         );
-        if opts.golem_api != GolemApi::V1_1 {
-            section.push_str(&format!("golem-api {}\n", opts.golem_api.name()));
-        }
         for (wire, signature) in types.manifest.borrow().iter() {
             section.push_str(&format!("function {wire}\t{signature}\n"));
         }

@@ -273,5 +273,5 @@ pub mod ledger {
     }
     #[cfg(target_family = "wasm")]
     #[unsafe(link_section = "golem-rpc:import")]
-    static __GOLEM_RPC_IMPORT: [u8; 324usize] = *b"golem-rpc-import 1\ntarget test:ledger\nworld ledger\nwit-digest 0000000000000000\nfunction test:ledger/books.{add}\tfunc(e: record{what: string, amount: record{cents: s64, currency: string}}) -> u32\nfunction test:ledger/books.{total}\tfunc(c: string) -> record{cents: s64, currency: string}\nfunction version\tfunc() -> string\nend\n";
+    static __GOLEM_RPC_IMPORT: [u8; 344usize] = *b"golem-rpc-import 1\ntarget test:ledger\nworld ledger\nwit-digest 0000000000000000\ngolem-api golem-1.1\nfunction test:ledger/books.{add}\tfunc(e: record{what: string, amount: record{cents: s64, currency: string}}) -> u32\nfunction test:ledger/books.{total}\tfunc(c: string) -> record{cents: s64, currency: string}\nfunction version\tfunc() -> string\nend\n";
 }

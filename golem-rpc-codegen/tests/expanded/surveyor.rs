@@ -126,5 +126,5 @@ pub mod surveyor {
     }
     #[cfg(target_family = "wasm")]
     #[unsafe(link_section = "golem-rpc:import")]
-    static __GOLEM_RPC_IMPORT: [u8; 180usize] = *b"golem-rpc-import 1\ntarget test:surveyor\nworld surveyor\nwit-digest 0000000000000000\nfunction test:surveyor/survey.{measure}\tfunc(from: string, to: string) -> record{value: f64}\nend\n";
+    static __GOLEM_RPC_IMPORT: [u8; 200usize] = *b"golem-rpc-import 1\ntarget test:surveyor\nworld surveyor\nwit-digest 0000000000000000\ngolem-api golem-1.1\nfunction test:surveyor/survey.{measure}\tfunc(from: string, to: string) -> record{value: f64}\nend\n";
 }
