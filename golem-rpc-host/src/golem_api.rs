@@ -1,4 +1,5 @@
-//! The host side of `golem:api/host@0.2.0` (Golem 1.0/1.1), on a host without an oplog.
+//! The host side of `golem:api/host@0.2.0` (Golem 1.0/1.1), on a host without an oplog; 1.1.6
+//! (`golem_api_v1_1`) shares it.
 //!
 //! Golem's executor persists every side effect in a worker's oplog, replays it after a failure and
 //! lets workers shape that (persistence level, idempotence mode, atomic regions, retry policy).
@@ -26,17 +27,18 @@
 //!   and a retry count of 0 (Golem reports 0 too). Ephemeral workers are not listed.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use wasmtime::component::Resource;
 
-use crate::bindings::golem::api::host::{
+use crate::bindings::golem::api0_2_0::host::{
     ComponentId, FilterComparator, Host, HostGetWorkers, PersistenceLevel, PromiseId, RetryPolicy,
     StringFilterComparator, UpdateMode, Uuid, WorkerAnyFilter, WorkerId, WorkerMetadata,
     WorkerPropertyFilter, WorkerStatus,
 };
-use crate::bindings::golem::rpc::types::Uri;
+use crate::bindings::golem::rpc0_1_0::types::Uri;
 use crate::promises;
-use crate::state::{COMPONENT_VERSION, WorkerContext, WorkerState, invocation_key};
+use crate::state::{COMPONENT_VERSION, RetryConfig, WorkerContext, WorkerState, invocation_key};
 use crate::uri;
 
 /// Workers per `get-next` page, as in Golem's executor.
@@ -73,7 +75,7 @@ fn from_worker_id(id: &WorkerId) -> uri::WorkerId {
     uri::WorkerId::new(from_uuid(&id.component_id.uuid), id.worker_name.clone())
 }
 
-fn from_promise_id(id: &PromiseId) -> promises::PromiseId {
+pub(crate) fn from_promise_id(id: &PromiseId) -> promises::PromiseId {
     promises::PromiseId {
         worker_id: from_worker_id(&id.worker_id),
         oplog_idx: id.oplog_idx,
@@ -192,14 +194,26 @@ impl HostGetWorkers for WorkerState {
     }
 }
 
+/// A `duration` (nanoseconds), saturating.
+pub(crate) fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
 impl WorkerState {
     /// Appends `entries` oplog entries and returns the index of the last.
-    fn log(&self, entries: u64) -> u64 {
+    pub(crate) fn log(&self, entries: u64) -> u64 {
         self.worker.api().append(entries)
+    }
+
+    /// `set-retry-policy` of either version (one oplog entry).
+    pub(crate) fn set_retry_config(&self, policy: RetryConfig) {
+        let mut api = self.worker.api();
+        api.retry_policy = policy;
+        api.append(1);
     }
 }
 
-fn promise_error(err: promises::PromiseError) -> wasmtime::Error {
+pub(crate) fn promise_error(err: promises::PromiseError) -> wasmtime::Error {
     wasmtime::format_err!("{err}")
 }
 
@@ -287,13 +301,24 @@ impl Host for WorkerState {
     }
 
     fn get_retry_policy(&mut self) -> wasmtime::Result<RetryPolicy> {
-        Ok(self.worker.api().retry_policy)
+        let policy = self.worker.api().retry_policy;
+        Ok(RetryPolicy {
+            max_attempts: policy.max_attempts,
+            min_delay: nanos(policy.min_delay),
+            max_delay: nanos(policy.max_delay),
+            multiplier: policy.multiplier,
+        })
     }
 
+    /// Without a jitter factor (0.2.0 has none), as Golem 1.1's executor sets it.
     fn set_retry_policy(&mut self, new_retry_policy: RetryPolicy) -> wasmtime::Result<()> {
-        let mut api = self.worker.api();
-        api.retry_policy = new_retry_policy;
-        api.append(1);
+        self.set_retry_config(RetryConfig {
+            max_attempts: new_retry_policy.max_attempts,
+            min_delay: Duration::from_nanos(new_retry_policy.min_delay),
+            max_delay: Duration::from_nanos(new_retry_policy.max_delay),
+            multiplier: new_retry_policy.multiplier,
+            max_jitter_factor: None,
+        });
         Ok(())
     }
 

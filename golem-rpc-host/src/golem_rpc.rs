@@ -1,5 +1,6 @@
-//! The host side of `golem:rpc/types@0.1.0`: the `wasm-rpc` and `future-invoke-result`
-//! resources as seen by guests.
+//! The host side of `golem:rpc/types`: the `wasm-rpc` and `future-invoke-result` resources,
+//! shared by both versions (a `wasm-rpc` is its target worker, whichever version created it),
+//! and `golem:rpc/types@0.1.0` itself (0.2.0 is in `golem_rpc_v0_2`).
 //!
 //! `async-invoke-and-await` runs the call on a background thread and hands the guest a
 //! `future-invoke-result` whose pollable really waits for that thread. A background thread (rather
@@ -17,7 +18,7 @@ use tokio::sync::oneshot::error::TryRecvError;
 use wasmtime::component::Resource;
 use wasmtime_wasi::p2::{DynPollable, Pollable};
 
-use crate::bindings::golem::rpc::types::{
+use crate::bindings::golem::rpc0_1_0::types::{
     Host, HostFutureInvokeResult, HostWasmRpc, RpcError, Uri, WitValue,
 };
 use crate::scheduler::Scheduler;
@@ -141,6 +142,91 @@ impl Pollable for FutureInvokeEntry {
     }
 }
 
+/// What both versions of `golem:rpc/types` do with their `wasm-rpc` and `future-invoke-result`
+/// resources (the 0.2.0 module converts values at its boundary and calls these).
+impl WorkerState {
+    /// A `wasm-rpc` for `target`. Nothing is checked or created: the target worker is created
+    /// by the first call, as in Golem.
+    pub(crate) fn new_wasm_rpc(
+        &mut self,
+        target: WorkerId,
+    ) -> wasmtime::Result<Resource<WasmRpcEntry>> {
+        Ok(self.table.push(WasmRpcEntry { target })?)
+    }
+
+    /// The name of a fresh worker of an ephemeral component: a new UUID (Golem logs it, one
+    /// oplog entry, so that a replay reuses it).
+    pub(crate) fn fresh_worker_name(&self) -> String {
+        self.worker.api().append(1);
+        uuid::Uuid::new_v4().to_string()
+    }
+
+    /// The worker a `wasm-rpc` calls.
+    pub(crate) fn rpc_target(&self, rpc: &Resource<WasmRpcEntry>) -> wasmtime::Result<WorkerId> {
+        Ok(self.table.get(rpc)?.target.clone())
+    }
+
+    pub(crate) fn rpc_invoke_and_await(
+        &mut self,
+        rpc: &Resource<WasmRpcEntry>,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Result<WitValue, RpcError>> {
+        let target = self.rpc_target(rpc)?;
+        Ok(self
+            .services()?
+            .invoke_and_await(&self.worker, &target, function_name, function_params))
+    }
+
+    pub(crate) fn rpc_invoke(
+        &mut self,
+        rpc: &Resource<WasmRpcEntry>,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Result<(), RpcError>> {
+        let target = self.rpc_target(rpc)?;
+        Ok(self
+            .services()?
+            .invoke(&self.worker, &target, function_name, function_params))
+    }
+
+    pub(crate) fn rpc_async_invoke_and_await(
+        &mut self,
+        rpc: &Resource<WasmRpcEntry>,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Resource<FutureInvokeEntry>> {
+        let target = self.rpc_target(rpc)?;
+        let entry = match self.services()?.async_invoke_and_await(
+            &self.worker,
+            &target,
+            function_name,
+            function_params,
+        ) {
+            Ok(pending) => FutureInvokeEntry::pending(pending),
+            Err(err) => FutureInvokeEntry::ready(Err(err)),
+        };
+        Ok(self.table.push(entry)?)
+    }
+
+    pub(crate) fn future_subscribe(
+        &mut self,
+        future: &Resource<FutureInvokeEntry>,
+    ) -> wasmtime::Result<Resource<DynPollable>> {
+        wasmtime_wasi::p2::subscribe(
+            &mut self.table,
+            Resource::<FutureInvokeEntry>::new_borrow(future.rep()),
+        )
+    }
+
+    pub(crate) fn future_get(
+        &mut self,
+        future: &Resource<FutureInvokeEntry>,
+    ) -> wasmtime::Result<Option<Result<WitValue, RpcError>>> {
+        self.table.get_mut(future)?.take()
+    }
+}
+
 impl HostWasmRpc for WorkerState {
     /// Golem 1.1: `urn:worker:{component-id}/{name}` names a worker; `urn:worker:{component-id}`
     /// (no name) gets a fresh worker named by a new UUID, the same for every call through this
@@ -149,13 +235,8 @@ impl HostWasmRpc for WorkerState {
     fn new(&mut self, location: Uri) -> wasmtime::Result<Resource<WasmRpcEntry>> {
         let (component_id, worker_name) =
             parse_target_uri(&location.value).map_err(|err| wasmtime::format_err!("{err}"))?;
-        let worker_name = worker_name.unwrap_or_else(|| {
-            // Golem logs the generated name (one oplog entry) so that a replay reuses it.
-            self.worker.api().append(1);
-            uuid::Uuid::new_v4().to_string()
-        });
-        let target = WorkerId::new(component_id, worker_name);
-        Ok(self.table.push(WasmRpcEntry { target })?)
+        let worker_name = worker_name.unwrap_or_else(|| self.fresh_worker_name());
+        self.new_wasm_rpc(WorkerId::new(component_id, worker_name))
     }
 
     fn invoke_and_await(
@@ -164,13 +245,7 @@ impl HostWasmRpc for WorkerState {
         function_name: String,
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<WitValue, RpcError>> {
-        let target = self.table.get(&self_)?.target.clone();
-        Ok(self.services()?.invoke_and_await(
-            &self.worker,
-            &target,
-            &function_name,
-            function_params,
-        ))
+        self.rpc_invoke_and_await(&self_, &function_name, function_params)
     }
 
     fn invoke(
@@ -179,10 +254,7 @@ impl HostWasmRpc for WorkerState {
         function_name: String,
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<(), RpcError>> {
-        let target = self.table.get(&self_)?.target.clone();
-        Ok(self
-            .services()?
-            .invoke(&self.worker, &target, &function_name, function_params))
+        self.rpc_invoke(&self_, &function_name, function_params)
     }
 
     fn async_invoke_and_await(
@@ -191,17 +263,7 @@ impl HostWasmRpc for WorkerState {
         function_name: String,
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Resource<FutureInvokeEntry>> {
-        let target = self.table.get(&self_)?.target.clone();
-        let entry = match self.services()?.async_invoke_and_await(
-            &self.worker,
-            &target,
-            &function_name,
-            function_params,
-        ) {
-            Ok(pending) => FutureInvokeEntry::pending(pending),
-            Err(err) => FutureInvokeEntry::ready(Err(err)),
-        };
-        Ok(self.table.push(entry)?)
+        self.rpc_async_invoke_and_await(&self_, &function_name, function_params)
     }
 
     fn drop(&mut self, rep: Resource<WasmRpcEntry>) -> wasmtime::Result<()> {
@@ -215,17 +277,14 @@ impl HostFutureInvokeResult for WorkerState {
         &mut self,
         self_: Resource<FutureInvokeEntry>,
     ) -> wasmtime::Result<Resource<DynPollable>> {
-        wasmtime_wasi::p2::subscribe(
-            &mut self.table,
-            Resource::<FutureInvokeEntry>::new_borrow(self_.rep()),
-        )
+        self.future_subscribe(&self_)
     }
 
     fn get(
         &mut self,
         self_: Resource<FutureInvokeEntry>,
     ) -> wasmtime::Result<Option<Result<WitValue, RpcError>>> {
-        self.table.get_mut(&self_)?.take()
+        self.future_get(&self_)
     }
 
     fn drop(&mut self, rep: Resource<FutureInvokeEntry>) -> wasmtime::Result<()> {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context as _, anyhow, bail};
 use tokio::sync::oneshot;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use wasmtime::component::{Component, HasSelf, Linker, Val, wasm_wave};
 use wasmtime::{Config, Engine};
 
-use crate::bindings::golem::rpc::types::{RpcError, WitValue};
+use crate::bindings::golem::rpc0_1_0::types::{RpcError, WitValue};
 use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
 use crate::data::DataStore;
 use crate::error::CallError;
@@ -20,6 +20,7 @@ use crate::handles::CheckHandles;
 use crate::output::{LogLevel, Output, OutputSink, WorkerOutput};
 use crate::pool::{self, Pool};
 use crate::promises::{PromiseError, PromiseId, Promises};
+use crate::schedule::{ScheduleError, ScheduleId, ScheduledInvocation, Schedules, utc};
 use crate::scheduler::{Deadlock, Reservation, Scheduler};
 use crate::state::{
     JobState, PendingInvocation, Services, Settings, Startup, WorkerContext, WorkerState,
@@ -100,6 +101,8 @@ pub(crate) struct HostInner {
     scheduler: Arc<Scheduler>,
     jobs: Jobs,
     pool: Arc<Pool>,
+    /// Invocations scheduled for later (`golem:rpc/types@0.2.0`).
+    schedules: Arc<Schedules>,
     promises: Promises,
     output: Arc<OutputSink>,
     data: Arc<DataStore>,
@@ -481,6 +484,72 @@ impl HostInner {
         })
     }
 
+    /// `wasm-rpc.schedule-invocation`: checks the call now; at `at` the timer queues it like
+    /// `invoke` (a worker it creates starts like one the host creates). A rejected call is
+    /// reported on stderr at once (Golem checks nothing here: the call fails when it runs).
+    fn schedule_rpc(
+        self: &Arc<Self>,
+        target: &WorkerId,
+        function_name: &str,
+        params: Vec<WitValue>,
+        at: SystemTime,
+    ) -> Result<Option<ScheduleId>, ScheduleError> {
+        let invocation = ScheduledInvocation {
+            function: function_name.to_string(),
+            worker: target.clone(),
+            at,
+        };
+        let call = match self.prepare_rpc(target, function_name, params) {
+            Ok(call) => call,
+            Err(err) => {
+                eprintln!("golem-rpc-host: scheduled call of {invocation} will not run: {err}");
+                return Ok(None);
+            }
+        };
+        let host = self.self_ref.clone();
+        let fire = Box::new(move || {
+            let Some(host) = host.upgrade() else {
+                return;
+            };
+            let description = format!(
+                "{} on worker {} (due {})",
+                call.function.name,
+                call.worker_id,
+                utc(at)
+            );
+            let reported = description.clone();
+            let spawned = host.spawn_job(call, None, move |result| {
+                if let Err(err) = result {
+                    eprintln!("golem-rpc-host: scheduled call of {reported} failed: {err}");
+                }
+            });
+            if let Err(err) = spawned {
+                eprintln!("golem-rpc-host: scheduled call of {description} failed: {err}");
+            }
+        });
+        self.schedules.add(invocation, fire).map(Some)
+    }
+
+    /// Runs background invocations and due schedules until nothing runs and nothing is due by
+    /// `deadline`, or until `deadline`; whether nothing runs.
+    fn wait_for_work(&self, deadline: Instant) -> bool {
+        loop {
+            if !self.wait_for_jobs(Some(deadline)) {
+                return false;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(next) = self.schedules.next_due() else {
+                return true;
+            };
+            if next > SystemTime::now() + left {
+                return true;
+            }
+            if !self.schedules.wait_fired(next, Some(deadline)) {
+                return self.wait_for_jobs(Some(deadline));
+            }
+        }
+    }
+
     fn existing_worker(&self, id: &WorkerId) -> Option<Arc<Worker>> {
         let workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
         workers.get(&id.component_id)?.get(&id.worker_name).cloned()
@@ -522,6 +591,29 @@ impl Services for HostInner {
         self.rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited))
     }
 
+    fn schedule(
+        self: Arc<Self>,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+        at: SystemTime,
+    ) -> Result<Option<ScheduleId>, ScheduleError> {
+        self.schedule_rpc(target, function, params, at)
+    }
+
+    fn cancel_schedule(&self, id: ScheduleId) {
+        self.schedules.cancel(id);
+    }
+
+    /// By the name it was loaded under (Golem OSS's syntax), or by its id.
+    fn resolve_component(&self, reference: &str) -> Option<Uuid> {
+        if let Ok(component) = self.component_by_name(reference) {
+            return Some(component.id);
+        }
+        let id = Uuid::parse_str(reference).ok()?;
+        self.component_by_id(&id).map(|c| c.id)
+    }
+
     fn promises(&self) -> &Promises {
         &self.promises
     }
@@ -555,6 +647,25 @@ impl Services for HostInner {
         found.sort_by(|a, b| a.id.worker_name.cmp(&b.id.worker_name));
         found
     }
+}
+
+/// Links Golem's own interfaces in both generations: 1.0/1.1 (`golem:rpc/types@0.1.0`,
+/// `golem:api/host@0.2.0`) and 1.2 (`golem:rpc/types@0.2.0`, `golem:api/host@1.1.6`). wasmtime's
+/// linker matches imports semver-compatibly, so `golem:api/host@1.1.0` … `@1.1.5` imports
+/// (golem-rust 1.2.x / 1.3.x) link against 1.1.6 (plus 1.1.5's `worker-uri`), and
+/// `golem:rpc/types@0.1.x` imports against 0.1.0 for the functions 0.1.0 has.
+fn add_golem_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::golem::{api0_2_0, api1_1_6, rpc0_1_0, rpc0_2_0};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    rpc0_1_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api0_2_0::host::add_to_linker::<WorkerState, State>(linker, get)?;
+    rpc0_2_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api1_1_6::host::add_to_linker::<WorkerState, State>(linker, get)?;
+    crate::golem_api_v1_1::add_worker_uri(linker)?;
+    Ok(())
 }
 
 /// Links the WASI interfaces Golem 1.0/1.1 add to WASI 0.2, each in its own module.
@@ -597,10 +708,18 @@ fn deadlock_error(deadlock: Deadlock, worker: &Worker, function: &ExportedFuncti
     })
 }
 
+impl Drop for HostInner {
+    /// Ends the timer thread; what was still scheduled never runs.
+    fn drop(&mut self) {
+        self.schedules.close();
+    }
+}
+
 /// A local Golem host: loads components and runs their workers on wasmtime.
 ///
 /// Cloning is cheap and yields another handle to the same host. Every worker gets WASI (stdout
-/// and stderr inherited), `golem:rpc/types@0.1.0` and `golem:api/host@0.2.0`. A worker the host
+/// and stderr inherited), `golem:rpc/types@0.1.0` and `golem:api/host@0.2.0` (Golem 1.0/1.1),
+/// and `golem:rpc/types@0.2.0` and `golem:api/host@1.1.6` (Golem 1.2). A worker the host
 /// creates starts with `{NAME}_COMPONENT_ID` for every loaded component plus the host's
 /// variables ([`Host::add_env`]) and arguments ([`Host::add_arg`]); a worker created by an RPC
 /// call inherits its caller's arguments and environment instead, as in Golem. Either way it
@@ -637,14 +756,7 @@ impl Host {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
-        crate::bindings::golem::rpc::types::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
-            &mut linker,
-            |state| state,
-        )?;
-        crate::bindings::golem::api::host::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
-            &mut linker,
-            |state| state,
-        )?;
+        add_golem_interfaces(&mut linker)?;
         add_worker_extras(&mut linker)?;
         let host = Self {
             inner: Arc::new_cyclic(|self_ref| HostInner {
@@ -658,6 +770,7 @@ impl Host {
                 scheduler: Arc::default(),
                 jobs: Jobs::default(),
                 pool: Arc::default(),
+                schedules: Arc::default(),
                 promises: Promises::default(),
                 output: Arc::default(),
                 data: Arc::new(data),
@@ -974,16 +1087,30 @@ impl Host {
             .collect()
     }
 
-    /// Blocks until every background invocation (`invoke`, `async-invoke-and-await`) finished.
+    /// Blocks until every background invocation (`invoke`, `async-invoke-and-await`, and
+    /// scheduled invocations that came due) finished. Invocations scheduled for later are not
+    /// waited for ([`Host::pending_schedules`]).
     pub fn wait_for_background(&self) {
+        self.inner
+            .schedules
+            .wait_fired(SystemTime::UNIX_EPOCH, None);
         self.inner.wait_for_jobs(None);
     }
 
-    /// Waits up to `grace` for the background invocations, then interrupts the ones still
-    /// running (their wasm traps at the next epoch tick) and returns what they were
-    /// (`ns:pkg/iface.{f} on worker urn:worker:…`). The host is unusable afterwards: every
-    /// worker's wasm traps as interrupted. For a process that must end once its top-level call
-    /// returned, whatever its guests started.
+    /// The invocations guests scheduled (`golem:rpc/types@0.2.0`'s `schedule-invocation`) that
+    /// are not due yet, earliest first.
+    pub fn pending_schedules(&self) -> Vec<ScheduledInvocation> {
+        self.inner.schedules.pending()
+    }
+
+    /// Waits up to `grace` for the background invocations, running scheduled invocations that
+    /// come due within it, then interrupts the invocations still running (their wasm traps at
+    /// the next epoch tick) and drops the schedules not due yet. Returns what was stopped
+    /// (`ns:pkg/iface.{f} on worker urn:worker:…`) and what will never run (`not run:
+    /// ns:pkg/iface.{f} on worker urn:worker:… at 2025-06-01T12:00:00.000Z`). The host is
+    /// unusable afterwards: every worker's wasm traps as interrupted, and nothing can be
+    /// scheduled. For a process that must end once its top-level call returned, whatever its
+    /// guests started: pending schedules do not keep it alive.
     pub fn shutdown(&self, grace: Duration) -> Vec<String> {
         let stopped = self.stop_background(grace);
         // Unfinished lines of prefixed output are printed as they are.
@@ -992,23 +1119,35 @@ impl Host {
     }
 
     fn stop_background(&self, grace: Duration) -> Vec<String> {
-        if self.inner.wait_for_jobs(Some(Instant::now() + grace)) {
-            return Vec::new();
-        }
-        let stopped: Vec<String> = self
-            .inner
-            .jobs
-            .running
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .map(|(function, uri)| format!("{} on worker {uri}", function.name))
-            .collect();
-        self.inner.settings.interrupt();
-        // Invocations blocked outside wasm (awaiting a promise, a worker) cannot be stopped
-        // this way; the process ending stops them.
+        let idle = self.inner.wait_for_work(Instant::now() + grace);
+        let not_run = self.inner.schedules.close();
+        // What was being handed over when the timer stopped is queued (and reported if it
+        // still runs below).
         self.inner
-            .wait_for_jobs(Some(Instant::now() + 10 * EPOCH_TICK));
+            .schedules
+            .wait_fired(SystemTime::UNIX_EPOCH, None);
+        let mut stopped: Vec<String> = Vec::new();
+        if !idle || !self.inner.wait_for_jobs(Some(Instant::now())) {
+            stopped.extend(
+                self.inner
+                    .jobs
+                    .running
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .values()
+                    .map(|(function, uri)| format!("{} on worker {uri}", function.name)),
+            );
+            self.inner.settings.interrupt();
+            // Invocations blocked outside wasm (awaiting a promise, a worker) cannot be stopped
+            // this way; the process ending stops them.
+            self.inner
+                .wait_for_jobs(Some(Instant::now() + 10 * EPOCH_TICK));
+        }
+        stopped.extend(
+            not_run
+                .iter()
+                .map(|invocation| format!("not run: {invocation}")),
+        );
         stopped
     }
 

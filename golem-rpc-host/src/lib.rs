@@ -1,5 +1,7 @@
-//! A local host for Golem 1.0/1.1 components on wasmtime 48: `golem:rpc/types@0.1.0`,
-//! `golem:api/host@0.2.0`, the worker environment Golem gives every worker, and the rest of its
+//! A local host for Golem 1.0/1.1 and 1.2 components on wasmtime 48: Golem's RPC interface and
+//! host API as 1.0/1.1 link them (`golem:rpc/types@0.1.0`, `golem:api/host@0.2.0`) and as 1.2
+//! does (`golem:rpc/types@0.2.0`, `golem:api/host@1.1.6`, which also serves `@1.1.0` … `@1.1.5`
+//! imports), side by side; the worker environment Golem gives every worker, and the rest of its
 //! world (WASI 0.2, outgoing `wasi:http`, `wasi:keyvalue@0.1.0`, `wasi:blobstore`, `wasi:logging`).
 //!
 //! Components are loaded by name ([`Host::add_component_file`], or as ephemeral with
@@ -15,14 +17,17 @@
 //! ([`Host::invoke_and_await`]) or call exports directly ([`Host::call`], [`Host::call_wave`],
 //! [`repl`]). Golem's host API has its local meaning (promises shared by the host's workers, an
 //! oplog index counted as Golem's executor would, settings kept per worker; see the `golem_api`
-//! module).
+//! module). Invocations a guest schedules for later run at their time unless cancelled
+//! ([`Host::pending_schedules`]); [`Host::shutdown`] says which never ran.
 //!
 //! Module map: [`uri`] (worker URNs, component ids), [`function_name`] (the `invoke*` name
 //! grammar), [`value`] (`wit-value` ↔ [`Val`]), `component` (loaded components, export
 //! resolution), `state` (per-worker state, in one place, and the host services the interface
-//! modules may use), one module per interface — `golem_rpc` (`golem:rpc/types`), `golem_api`
-//! (`golem:api/host`), `wasi_http`, `wasi_keyvalue`, `wasi_blobstore`, `wasi_logging` —
-//! `promises` (the host's promises), `data` (key-value buckets and blob containers, in memory or
+//! modules may use), one module per interface — `golem_rpc` (`golem:rpc/types`: the shared
+//! resources and 0.1.0), `golem_rpc_v0_2` (0.2.0), `golem_api` (`golem:api/host@0.2.0`),
+//! `golem_api_v1_1` (1.1.6), `wasi_http`, `wasi_keyvalue`, `wasi_blobstore`, `wasi_logging` —
+//! `promises` (the host's promises), `schedule` (scheduled invocations and their timer thread),
+//! `data` (key-value buckets and blob containers, in memory or
 //! a directory), `output` (workers' stdout, stderr and log lines), `handles` (a worker's table
 //! of resources held by others, and handle conversion), `worker` (stores and instances),
 //! `scheduler` (per-worker FIFO locking and deadlock detection), `pool` (the bounded threads
@@ -46,13 +51,16 @@ mod data;
 mod error;
 pub mod function_name;
 mod golem_api;
+mod golem_api_v1_1;
 mod golem_rpc;
+mod golem_rpc_v0_2;
 mod handles;
 mod host;
 mod output;
 mod pool;
 mod promises;
 pub mod repl;
+mod schedule;
 mod scheduler;
 mod state;
 mod task;
@@ -64,11 +72,12 @@ mod wasi_keyvalue;
 mod wasi_logging;
 mod worker;
 
-pub use bindings::golem::rpc::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
+pub use bindings::golem::rpc0_1_0::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use component::FunctionSignature;
 pub use host::{Host, MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
 pub use output::{LogLevel, LogLine, Output, WorkerOutput};
 pub use promises::{PromiseError, PromiseId};
+pub use schedule::{MAX_PENDING_SCHEDULES, ScheduledInvocation};
 pub use uri::WorkerId;
 pub use uuid::Uuid;
 pub use wasmtime::component::{Type, Val};

@@ -9,7 +9,10 @@
 //! FUNCTION is the Golem function name (`demo:counter/api.{get}`, or a bare name for a world-level
 //! export); each ARG is WAVE text; each result is printed as WAVE on its own line. The repl reads
 //! one call per line, `NAME/WORKER FUNCTION(ARG, …)`, and prints its results on one line.
-//! Workers' stdout, stderr and log lines go to stderr, each line after the worker's name.
+//! Workers' stdout, stderr and log lines go to stderr, each line after the worker's name. Once
+//! the last call returned, background invocations and scheduled invocations that come due get
+//! `--background-timeout` seconds; what still runs is stopped, what is not due never runs, and
+//! both are listed on stderr.
 //!
 //! `golem-rpc-host demo` builds the counter example of this repository and runs it.
 
@@ -20,7 +23,8 @@ use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use golem_rpc_host::Host;
 
-/// Run Golem components locally, with worker-to-worker RPC (golem:rpc/types@0.1.0).
+/// Run Golem components locally, with worker-to-worker RPC (Golem 1.0/1.1's golem:rpc/types@0.1.0
+/// and golem:api/host@0.2.0, Golem 1.2's golem:rpc/types@0.2.0 and golem:api/host@1.1.6).
 #[derive(Parser)]
 #[command(name = "golem-rpc-host", version)]
 struct Cli {
@@ -31,6 +35,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Load components and call one function of one worker.
+    ///
+    /// Once the call returned, background invocations it started (fire-and-forget and
+    /// unfinished async calls) get --background-timeout to finish; those still running then are
+    /// stopped and listed. Invocations scheduled with golem:rpc 0.2.0's schedule-invocation run
+    /// if they come due within that time; the rest never run and are listed as `not run: …`
+    /// (pending schedules do not keep the process alive). The same holds when a repl ends.
     Run(RunArgs),
     /// Load components, then run one call per line of standard input against the same workers.
     ///
@@ -76,7 +86,8 @@ struct LoadArgs {
     #[arg(long = "timeout", value_name = "SECONDS")]
     timeout: Option<f64>,
     /// After the last call returned, how many seconds to wait for background invocations
-    /// (fire-and-forget and unfinished async calls) before stopping them and saying which.
+    /// (fire-and-forget and unfinished async calls, and scheduled invocations that come due
+    /// meanwhile) before stopping them and saying which, and which scheduled ones never ran.
     #[arg(
         long = "background-timeout",
         value_name = "SECONDS",
@@ -164,7 +175,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 /// Lets background invocations finish, within `--background-timeout`; says what was stopped.
 fn finish(host: &Host, load: &LoadArgs) -> anyhow::Result<()> {
     let grace = seconds(load.background_timeout, "--background-timeout")?;
-    let stopped = host.shutdown(grace);
+    let (not_run, stopped): (Vec<String>, Vec<String>) = host
+        .shutdown(grace)
+        .into_iter()
+        .partition(|what| what.starts_with("not run: "));
     if !stopped.is_empty() {
         eprintln!(
             "golem-rpc-host: stopped {} background invocation(s) still running {}s after the last call returned:",
@@ -173,6 +187,16 @@ fn finish(host: &Host, load: &LoadArgs) -> anyhow::Result<()> {
         );
         for what in stopped {
             eprintln!("  {what}");
+        }
+    }
+    if !not_run.is_empty() {
+        eprintln!(
+            "golem-rpc-host: {} scheduled invocation(s) not due within {}s of the last call will not run:",
+            not_run.len(),
+            load.background_timeout
+        );
+        for what in not_run {
+            eprintln!("  {}", what.trim_start_matches("not run: "));
         }
     }
     Ok(())

@@ -90,6 +90,14 @@ impl Promises {
         }
     }
 
+    /// The payload of a completed promise, `None` while it is pending.
+    pub(crate) fn poll(&self, id: &PromiseId) -> Result<Option<Vec<u8>>, PromiseError> {
+        match self.lock().get(id) {
+            None => Err(PromiseError::NotFound(id.clone())),
+            Some(data) => Ok(data.clone()),
+        }
+    }
+
     /// Forgets a promise; a worker awaiting it gets [`PromiseError::NotFound`].
     pub(crate) fn delete(&self, id: &PromiseId) {
         self.lock().remove(id);
@@ -117,10 +125,12 @@ mod tests {
             let promises = promises.clone();
             std::thread::spawn(move || promises.wait(&id(1)))
         };
+        assert_eq!(promises.poll(&id(1)), Ok(None));
         assert_eq!(promises.complete(&id(1), vec![1, 2]), Ok(true));
         assert_eq!(promises.complete(&id(1), vec![3]), Ok(false));
         assert_eq!(waiter.join().unwrap(), Ok(vec![1, 2]));
         assert_eq!(promises.wait(&id(1)), Ok(vec![1, 2]));
+        assert_eq!(promises.poll(&id(1)), Ok(Some(vec![1, 2])));
     }
 
     #[test]
@@ -133,5 +143,6 @@ mod tests {
         promises.create(id(8));
         promises.delete(&id(8));
         assert_eq!(promises.wait(&id(8)), Err(PromiseError::NotFound(id(8))));
+        assert_eq!(promises.poll(&id(8)), Err(PromiseError::NotFound(id(8))));
     }
 }

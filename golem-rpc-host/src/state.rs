@@ -4,23 +4,28 @@
 //! started with (environment, arguments), and the settings Golem's host API lets it change. It
 //! outlives the worker's instances (a trap drops the instance, not the worker). [`WorkerState`] is
 //! the data of one instance's wasmtime store: WASI, the resource table, the worker's context and
-//! a weak handle to the host's [`Services`]. The interface modules (`golem_rpc`, `golem_api`)
+//! a weak handle to the host's [`Services`]. The interface modules (`golem_rpc`, `golem_api`, …)
 //! implement Golem's interfaces on [`WorkerState`] and reach the rest of the host only through
 //! [`Services`], so they do not depend on the host module (which depends on them).
+//!
+//! Settings both versions of `golem:api/host` read and change are kept once: worker status and
+//! persistence level as the 0.2.0 bindings' types (1.1.6 converts), the retry policy as
+//! [`RetryConfig`] (0.2.0 has no jitter factor).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::oneshot;
 use uuid::Uuid;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::bindings::golem::api::host::{PersistenceLevel, RetryPolicy, WorkerStatus};
-use crate::bindings::golem::rpc::types::{RpcError, WitValue};
+use crate::bindings::golem::api0_2_0::host::{PersistenceLevel, WorkerStatus};
+use crate::bindings::golem::rpc0_1_0::types::{RpcError, WitValue};
 use crate::data::DataStore;
 use crate::output::OutputSink;
 use crate::promises::Promises;
+use crate::schedule::{ScheduleError, ScheduleId};
 use crate::scheduler::Scheduler;
 use crate::task::TaskId;
 use crate::uri::WorkerId;
@@ -62,7 +67,7 @@ pub(crate) struct WorkerContext {
 /// The state `golem:api/host` reads and changes, per worker.
 pub(crate) struct ApiSettings {
     pub(crate) status: WorkerStatus,
-    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) retry_policy: RetryConfig,
     pub(crate) persistence_level: PersistenceLevel,
     pub(crate) idempotent: bool,
     /// Index of the last entry of the worker's oplog, counted as Golem's executor writes it for
@@ -89,13 +94,26 @@ impl ApiSettings {
     }
 }
 
-/// Golem's default retry policy (the executor's `RetryConfig::max_attempts_3`).
-pub(crate) fn default_retry_policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        min_delay: 100_000_000,
-        max_delay: 1_000_000_000,
-        multiplier: 3.0,
+/// A worker's retry policy (Golem's `RetryConfig`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RetryConfig {
+    pub(crate) max_attempts: u32,
+    pub(crate) min_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) multiplier: f64,
+    pub(crate) max_jitter_factor: Option<f64>,
+}
+
+impl Default for RetryConfig {
+    /// Golem's default for workers (the executor's `RetryConfig::max_attempts_3`).
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            min_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            multiplier: 3.0,
+            max_jitter_factor: Some(0.15),
+        }
     }
 }
 
@@ -120,7 +138,7 @@ impl WorkerContext {
             created_at,
             api: Mutex::new(ApiSettings {
                 status: WorkerStatus::Idle,
-                retry_policy: default_retry_policy(),
+                retry_policy: RetryConfig::default(),
                 persistence_level: PersistenceLevel::Smart,
                 idempotent: true,
                 // Golem's oplog starts with the `create` entry at index 1.
@@ -194,14 +212,14 @@ impl Settings {
         self.memory_limit.store(bytes, Ordering::Relaxed);
     }
 
-    pub(crate) fn invocation_timeout(&self) -> Option<std::time::Duration> {
+    pub(crate) fn invocation_timeout(&self) -> Option<Duration> {
         match self.invocation_timeout_ms.load(Ordering::Relaxed) {
             0 => None,
-            ms => Some(std::time::Duration::from_millis(ms)),
+            ms => Some(Duration::from_millis(ms)),
         }
     }
 
-    pub(crate) fn set_invocation_timeout(&self, timeout: Option<std::time::Duration>) {
+    pub(crate) fn set_invocation_timeout(&self, timeout: Option<Duration>) {
         let ms = timeout.map_or(0, |t| {
             u64::try_from(t.as_millis()).unwrap_or(u64::MAX).max(1)
         });
@@ -291,6 +309,25 @@ pub(crate) trait Services: Send + Sync {
         function: &str,
         params: Vec<WitValue>,
     ) -> Result<PendingInvocation, RpcError>;
+
+    /// `schedule-invocation`: checks the call now and queues it at `at` like `invoke` (a worker
+    /// it creates starts like one the host creates: Golem's scheduler passes on no arguments or
+    /// environment). `None` if the call was rejected (reported on stderr: it will never run);
+    /// `Err` if nothing can be scheduled (the host is shut down, or too many are pending).
+    fn schedule(
+        self: Arc<Self>,
+        target: &WorkerId,
+        function: &str,
+        params: Vec<WitValue>,
+        at: SystemTime,
+    ) -> Result<Option<ScheduleId>, ScheduleError>;
+
+    /// Cancels a scheduled invocation that has not run yet (otherwise nothing happens).
+    fn cancel_schedule(&self, id: ScheduleId);
+
+    /// The component a `golem:api` component reference names: the name it was loaded under, or
+    /// its id.
+    fn resolve_component(&self, reference: &str) -> Option<Uuid>;
 
     /// The host's promises.
     fn promises(&self) -> &Promises;
