@@ -335,18 +335,18 @@ fn scheduled_invocations_run_once_at_their_time_unless_cancelled() {
     let target = unique("scheduled");
     let before = SystemTime::now();
     assert_eq!(
-        schedule(host, &caller, &target, "cancelled", 300, "cancel-now"),
+        schedule(host, &caller, &target, "cancelled", 1_500, "cancel-now"),
         "none"
     );
     assert_eq!(
-        schedule(host, &caller, &target, "dropped", 300, "drop-token"),
+        schedule(host, &caller, &target, "dropped", 1_500, "drop-token"),
         "none"
     );
     assert_eq!(
-        schedule(host, &caller, &target, "plain", 300, "plain"),
+        schedule(host, &caller, &target, "plain", 1_500, "plain"),
         "none"
     );
-    let kept = schedule(host, &caller, &target, "kept", 200, "keep-token");
+    let kept = schedule(host, &caller, &target, "kept", 1_000, "keep-token");
     let later = schedule(host, &caller, &target, "later", 3_600_000, "keep-token");
     assert_eq!((kept.as_str(), later.as_str()), ("some(0)", "some(1)"));
     // Checked when scheduled: an unknown function is reported and never scheduled.
@@ -371,7 +371,7 @@ fn scheduled_invocations_run_once_at_their_time_unless_cancelled() {
         "kept, dropped, plain, later; not the cancelled or rejected ones"
     );
     let hour = Duration::from_secs(3_600);
-    assert!(pending[0].at >= before + Duration::from_millis(200));
+    assert!(pending[0].at >= before + Duration::from_millis(1_000));
     assert!(pending[3].at >= before + hour && pending[3].at < SystemTime::now() + hour);
     let shown = pending[0].to_string();
     assert!(
