@@ -5,6 +5,7 @@ use golem_rpc::{Error, FutureResult, Uri};
 
 golem_rpc::import!("../../../examples/counter/counter/wit/counter.wit");
 golem_rpc::import!("../../../examples/counter/caller/wit/caller.wit");
+golem_rpc::import!("../caller12/wit");
 
 wit_bindgen::generate!({
     path: "wit",
@@ -242,6 +243,12 @@ impl exports::test::probe::calls::Guest for Probe {
             }
         }
         (start.elapsed().as_nanos() as u64, latencies)
+    }
+
+    fn remote_self_uri(target: String) -> Result<String, String> {
+        caller12::run::Run::new(&Uri { value: target })
+            .try_blocking_self_uri()
+            .map_err(|e| e.to_string())
     }
 
     fn blocking_latency(target: String, calls: u32) -> Vec<u64> {

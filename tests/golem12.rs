@@ -1,0 +1,164 @@
+//! Golem 1.2 end to end: a caller built with golem-rpc's `golem-1-2` feature (`caller12`, clients
+//! of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) next to Golem 1.0/1.1 callers, in one host.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use golem_rpc_host::{Host, Val};
+use golem_rpc_tests::{host_with, outcome, string};
+
+/// caller12 is built on its own: its `golem-1-2` feature must not reach the other components.
+fn caller12() -> &'static std::path::Path {
+    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        golem_rpc_host::build::build_component_with_features("caller12", &["golem-1-2"])
+            .expect("caller12 builds with golem-1-2")
+    })
+}
+
+fn host() -> Host {
+    let host = host_with(&["counter", "caller", "resources", "probe"]);
+    host.add_component_file("caller12", caller12()).unwrap();
+    host
+}
+
+/// Calls `function` of caller12 on `worker`; its results.
+fn call(host: &Host, worker: &str, function: &str, args: &[Val]) -> Vec<Val> {
+    host.call(
+        "caller12",
+        worker,
+        &format!("test:caller12/run.{{{function}}}"),
+        args,
+    )
+    .unwrap_or_else(|e| panic!("{function}: {e:#}"))
+}
+
+/// Calls `function`; its one result.
+fn run(host: &Host, worker: &str, function: &str, args: &[Val]) -> Val {
+    call(host, worker, function, args).remove(0)
+}
+
+fn counter(host: &Host, worker: &str) -> u64 {
+    match host
+        .call("counter", worker, "demo:counter/api.{get}", &[])
+        .unwrap()[..]
+    {
+        [Val::U64(value)] => value,
+        ref other => panic!("{other:?}"),
+    }
+}
+
+fn u64_of(value: Option<Val>) -> u64 {
+    match value {
+        Some(Val::U64(value)) => value,
+        other => panic!("expected a u64, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_call_form_by_worker_name() {
+    let host = host();
+    let seen = run(&host, "c", "forms", &[string("w1")]);
+    // 1 + 2 blocking, then the fire-and-forget 4 reaches the worker before the future's `get`.
+    assert_eq!(u64_of(outcome(&seen).unwrap()), 7);
+    assert_eq!(counter(&host, "w1"), 7);
+}
+
+#[test]
+fn a_golem_1_0_caller_and_a_golem_1_2_caller_share_a_worker() {
+    let host = host();
+    run(&host, "c", "forms", &[string("shared")]);
+    let uri = host.worker_uri("counter", "shared").unwrap();
+    // The 1.0 caller reads what the 1.2 caller wrote, through golem:rpc@0.1.0.
+    let total = host
+        .call("caller", "c", "demo:caller/run.{total-at}", &[string(&uri)])
+        .unwrap();
+    assert_eq!(u64_of(outcome(&total[0]).unwrap()), 7);
+    // The 1.2 caller reaches the same worker by id (custom), through golem:rpc@0.2.0.
+    let by_id = run(&host, "c", "by-id", &[string(&uri)]);
+    assert_eq!(u64_of(outcome(&by_id).unwrap()), 7);
+    // A 1.0 caller calls a component built for Golem 1.2, which answers from get-self-metadata.
+    let caller12 = host.worker_uri("caller12", "answering").unwrap();
+    let answer = host
+        .call(
+            "probe",
+            "p",
+            "test:probe/calls.{remote-self-uri}",
+            &[string(&caller12)],
+        )
+        .unwrap();
+    assert_eq!(outcome(&answer[0]).unwrap(), Some(string(&caller12)));
+}
+
+#[test]
+fn ephemeral_clients_each_get_their_own_worker() {
+    let host = host();
+    let seen = run(&host, "c", "ephemeral", &[]);
+    let Some(Val::Tuple(pair)) = outcome(&seen).unwrap() else {
+        panic!("{seen:?}")
+    };
+    assert_eq!(pair, [Val::U64(2), Val::U64(0)]);
+}
+
+#[test]
+fn a_component_that_is_not_deployed_is_a_typed_error() {
+    let host = host();
+    let Val::String(message) = run(&host, "c", "missing", &[]) else {
+        panic!()
+    };
+    assert!(
+        message.starts_with("no component named `no-such-component` is deployed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_scheduled_call_runs_once_and_a_cancelled_one_never() {
+    let host = host();
+    call(
+        &host,
+        "c",
+        "schedule",
+        &[string("sched"), Val::U64(5), Val::U32(300)],
+    );
+    call(
+        &host,
+        "c",
+        "schedule-cancelled",
+        &[string("sched"), Val::U64(100), Val::U32(300)],
+    );
+    // Not yet: it runs at its time, not when scheduled.
+    assert_eq!(counter(&host, "sched"), 0);
+    std::thread::sleep(Duration::from_millis(900));
+    assert_eq!(counter(&host, "sched"), 5);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        counter(&host, "sched"),
+        5,
+        "ran once, the cancelled one never"
+    );
+}
+
+#[test]
+fn remote_resources_by_worker_name_and_by_id() {
+    let host = host();
+    let seen = run(&host, "c", "resources", &[string("res")]);
+    let Some(Val::Tuple(values)) = outcome(&seen).unwrap() else {
+        panic!("{seen:?}")
+    };
+    // The scheduled `inc-by(100)` (due at once) may or may not have run by then; it runs once.
+    assert_eq!(values[0], Val::U64(11));
+    let Val::U64(by_id) = values[1] else {
+        panic!("{values:?}")
+    };
+    assert!(by_id == 22 || by_id == 122, "{by_id}");
+}
+
+#[test]
+fn the_self_uri_comes_from_get_self_metadata() {
+    let host = host();
+    let Val::String(uri) = run(&host, "me", "self-uri", &[]) else {
+        panic!()
+    };
+    assert_eq!(uri, host.worker_uri("caller12", "me").unwrap());
+}
