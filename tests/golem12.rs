@@ -1,11 +1,12 @@
 //! Golem 1.2 end to end: a caller built with golem-rpc's `golem-1-2` feature (`caller12`, clients
-//! of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) next to Golem 1.0/1.1 callers, in one host.
+//! of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) next to Golem 1.0/1.1 callers, in one host;
+//! and a "stubless" caller whose imported client interfaces the host links dynamically.
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use golem_rpc_host::{Host, Val};
-use golem_rpc_tests::{host_with, outcome, string};
+use golem_rpc_tests::{host_with, outcome, string, strings};
 
 /// caller12 is built on its own: its `golem-1-2` feature must not reach the other components.
 fn caller12() -> &'static std::path::Path {
@@ -17,7 +18,7 @@ fn caller12() -> &'static std::path::Path {
 }
 
 fn host() -> Host {
-    let host = host_with(&["counter", "caller", "resources", "probe"]);
+    let host = host_with(&["counter", "caller", "resources", "probe", "stubless"]);
     host.add_component_file("caller12", caller12()).unwrap();
     host
 }
@@ -161,4 +162,94 @@ fn the_self_uri_comes_from_get_self_metadata() {
         panic!()
     };
     assert_eq!(uri, host.worker_uri("caller12", "me").unwrap());
+}
+
+fn stubless(host: &Host, function: &str, args: &[Val]) -> Result<Vec<Val>, String> {
+    host.call(
+        "stubless",
+        "s",
+        &format!("test:stubless-caller/run.{{{function}}}"),
+        args,
+    )
+    .map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn a_stubless_caller_gets_its_client_interfaces_linked() {
+    let host = host();
+    let seen = stubless(&host, "counter", &[string("dyn")]).unwrap();
+    assert_eq!(
+        strings(&seen[0]),
+        [
+            "get = Some(5)",
+            "stats = 5 in 4 calls",
+            "try-sub(100) = Err(\"cannot subtract 100 from 5\")",
+            "min-max = Some((-1, 7))",
+            "tag = a-b",
+            "restore = true, get = 40",
+        ]
+    );
+    assert_eq!(counter(&host, "dyn"), 40);
+    // custom(worker-id): the same worker.
+    let uri = host.worker_uri("counter", "dyn").unwrap();
+    let by_id = stubless(&host, "counter-by-id", &[string(&uri)]).unwrap();
+    assert_eq!(by_id, [Val::U64(40)]);
+}
+
+#[test]
+fn a_stubless_caller_uses_remote_resources() {
+    let host = host();
+    let uri = host.worker_uri("resources", "rw").unwrap();
+    let seen = stubless(&host, "resources", &[string("rw"), string(&uri)]).unwrap();
+    assert_eq!(
+        strings(&seen[0]),
+        [
+            "a = Some(13)",
+            "b.name = b",
+            "total = 18",
+            "a.merge(b) = 18",
+            "c = 2",
+            "after drop(b): 18",
+        ]
+    );
+    // Every client dropped: the remote resources were dropped too.
+    let live = host
+        .call(
+            "resources",
+            "rw",
+            "test:resources/api.{[static]counter.count-live}",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(live, [Val::U32(0)]);
+}
+
+#[test]
+fn a_stubless_caller_schedules_and_cancels() {
+    let host = host();
+    stubless(
+        &host,
+        "schedule",
+        &[string("dyn-sched"), Val::U64(3), Val::U32(200)],
+    )
+    .unwrap();
+    assert_eq!(counter(&host, "dyn-sched"), 0);
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(
+        counter(&host, "dyn-sched"),
+        3,
+        "the cancelled 1000 never ran"
+    );
+}
+
+#[test]
+fn a_remote_trap_traps_the_stubless_caller() {
+    let host = host();
+    let err = stubless(&host, "boom", &[string("rb")]).unwrap_err();
+    assert!(
+        err.contains(
+            "RPC invocation of test:resources/api.{boom} failed with: Remote internal error"
+        ),
+        "{err}"
+    );
 }

@@ -19,6 +19,7 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("wprobe", "worker-probe"),
     ("auction", "legacy-target"),
     ("lcaller", "legacy-caller"),
+    ("stubless", "stubless-caller"),
 ];
 
 /// The `.wasm` of every test component by package name, built (release) on first use.

@@ -132,6 +132,22 @@ fn check_imports(caller: &Loaded, profile: &Profile, report: &mut Report) {
                     "functions": functions,
                     "provided_as": provided.as_ref().map(|p| p.name),
                 }));
+                let types_only = functions.is_empty()
+                    && !resolve.interfaces[*id]
+                        .types
+                        .values()
+                        .any(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource));
+                if provided.is_none() && types_only {
+                    // wasmtime (and so Golem) needs no definition for an instance of types.
+                    listed.push(format!("{name}  (types only: needs no implementation)"));
+                    continue;
+                }
+                if provided.is_none() && profile.links_clients() && is_client_interface(&name) {
+                    listed.push(format!(
+                        "{name}  (a client interface: Golem 1.2 links it from the component's `wasm-rpc` dependencies)"
+                    ));
+                    continue;
+                }
                 let Some(provided) = provided else {
                     listed.push(format!("{name}  (not provided)"));
                     errors.push(
@@ -349,6 +365,14 @@ fn read_records(caller: &Loaded, report: &mut Report) -> Vec<UsedRecord> {
     }
     report.data.insert("records".into(), json!(json_records));
     records
+}
+
+/// `ns:pkg-client/iface`: the name Golem 1.2's tooling gives a generated client interface.
+fn is_client_interface(name: &str) -> bool {
+    name.split('/')
+        .next()
+        .and_then(|package| package.split('@').next())
+        .is_some_and(|package| package.ends_with("-client"))
 }
 
 /// Every `import!` must have generated clients for the profile's host API.

@@ -85,6 +85,12 @@ impl Profile {
         Self::named(name).expect("a known profile")
     }
 
+    /// Whether the host links generated client interfaces (`ns:pkg-client/…`) itself, as Golem
+    /// 1.2 does for a component whose metadata names their targets.
+    pub fn links_clients(&self) -> bool {
+        self.golem_api == "golem-1.2"
+    }
+
     /// The `golem-api` an `import!` record needs to suit this profile (`golem-1.1`: clients of
     /// `golem:rpc@0.1.0`; `golem-1.2`: of `golem:rpc@0.2.0`).
     pub fn golem_api(&self) -> &'static str {

@@ -264,4 +264,22 @@ fn golem_1_2_callers_are_checked_against_golem_1_2() {
         .expect_stdout("imports `golem:rpc/types@0.1.0`, which the golem-1.2 host profile (Golem 1.2 worker executor) does not provide")
         .expect_stdout("generated golem-1.1 clients, but the caller is checked against the golem-1.2 host profile")
         .expect_stdout("build the caller with golem-rpc's `golem-1-2` feature");
+
+    // A Golem 1.2 "stubless" caller: its client interfaces are linked by Golem, its import of
+    // the target's interface is for types only.
+    let run = golem_rpc(["check".as_ref(), component("stubless-caller").as_os_str()]);
+    run.expect_code(0)
+        .expect_stdout("(checked against the golem-1.2 host profile)")
+        .expect_stdout("demo:counter-client/counter-client  (a client interface: Golem 1.2 links it from the component's `wasm-rpc` dependencies)")
+        .expect_stdout("demo:counter/api  (types only: needs no implementation)");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("stubless-caller").as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.0".as_ref(),
+    ]);
+    run.expect_code(1).expect_stdout(
+        "imports `demo:counter-client/counter-client`, which the golem-1.0 host profile",
+    );
 }

@@ -173,6 +173,24 @@ impl LoadedComponent {
         })
     }
 
+    /// The names of the interfaces it exports (`demo:counter/api`).
+    pub(crate) fn interfaces(&self) -> impl Iterator<Item = &str> {
+        self.functions.keys().flatten().map(String::as_str)
+    }
+
+    /// Whether its exported interface `interface` exports resource `resource`.
+    pub(crate) fn exports_resource(&self, interface: &str, resource: &str) -> bool {
+        let constructor = format!("[constructor]{resource}");
+        let method = format!("[method]{resource}.");
+        self.functions
+            .get(&Some(interface.to_string()))
+            .is_some_and(|functions| {
+                functions
+                    .keys()
+                    .any(|f| *f == constructor || f.starts_with(&method))
+            })
+    }
+
     /// Parses and resolves a function-name string (cached); errors are Golem's error texts.
     pub(crate) fn lookup(&self, function_name: &str) -> Result<Arc<ExportedFunction>, String> {
         let cached = self

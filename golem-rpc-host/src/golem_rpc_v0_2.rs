@@ -235,21 +235,40 @@ impl HostWasmRpc for WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Resource<CancellationTokenEntry>> {
         let target = self.rpc_target(&self_)?;
+        self.schedule_call(
+            &target,
+            scheduled_time,
+            &function_name,
+            params(function_params),
+        )
+    }
+
+    fn drop(&mut self, rep: Resource<WasmRpcEntry>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+impl WorkerState {
+    /// Schedules `function_name` on `target` at `scheduled_time` (also for dynamically linked
+    /// clients' `schedule-f`); the token cancels it.
+    pub(crate) fn schedule_call(
+        &mut self,
+        target: &uri::WorkerId,
+        scheduled_time: Datetime,
+        function_name: &str,
+        function_params: Vec<v0_1::WitValue>,
+    ) -> wasmtime::Result<Resource<CancellationTokenEntry>> {
         let at = system_time(scheduled_time)?;
         let schedule = self
             .services()?
-            .schedule(&target, &function_name, params(function_params), at)
+            .schedule(target, function_name, function_params, at)
             .map_err(|err| {
                 wasmtime::format_err!("cannot schedule {function_name} on worker {target}: {err}")
             })?;
         // Golem logs the schedule (one entry), to return the same token in a replay.
         self.worker.api().append(1);
         Ok(self.table.push(CancellationTokenEntry { schedule })?)
-    }
-
-    fn drop(&mut self, rep: Resource<WasmRpcEntry>) -> wasmtime::Result<()> {
-        self.table.delete(rep)?;
-        Ok(())
     }
 }
 

@@ -614,6 +614,73 @@ impl Services for HostInner {
         self.component_by_id(&id).map(|c| c.id)
     }
 
+    /// The loaded component exporting interface `R` of the target package (or of golem-cli's
+    /// `-exports` package), else an interface there exporting resource `R`: exactly one must fit.
+    fn client_target(
+        &self,
+        target_package: &str,
+        resource: &str,
+    ) -> Result<crate::dynamic_linking::ClientTarget, String> {
+        let packages = [
+            target_package.to_string(),
+            format!("{target_package}-exports"),
+        ];
+        let components = self
+            .components
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let unversioned = |name: &str| name.split('@').next().unwrap_or_default().to_string();
+        let mut found = Vec::new();
+        for interface_client in [true, false] {
+            for component in components.by_name.values() {
+                for interface in component.interfaces() {
+                    let base = unversioned(interface);
+                    let Some((package, name)) = base.split_once('/') else {
+                        continue;
+                    };
+                    if !packages.iter().any(|p| p == package) {
+                        continue;
+                    }
+                    let fits = if interface_client {
+                        name == resource
+                    } else {
+                        component.exports_resource(interface, resource)
+                    };
+                    if fits {
+                        found.push((
+                            component.name.clone(),
+                            crate::dynamic_linking::ClientTarget {
+                                component: component.id,
+                                interface: interface.to_string(),
+                                interface_client,
+                            },
+                        ));
+                    }
+                }
+            }
+            if !found.is_empty() {
+                break;
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0).1),
+            0 => Err(format!(
+                "Resource '{resource}' not found in dynamic linked interface: no loaded component \
+                 exports an interface `{resource}` of {} or {}, or a resource `{resource}` there",
+                packages[0], packages[1]
+            )),
+            _ => Err(format!(
+                "the client resource '{resource}' fits exports of several components ({}): \
+                 the local host cannot tell which one it stands for",
+                found
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
     fn promises(&self) -> &Promises {
         &self.promises
     }
@@ -840,11 +907,18 @@ impl Host {
                 "invalid component name {name:?}: it must be non-empty and contain no '/' or '='"
             );
         }
+        // Golem 1.2 client interfaces the component imports are linked for it alone.
+        let linker = crate::dynamic_linking::link_clients(
+            &self.inner.engine,
+            &self.inner.linker,
+            &component,
+        )
+        .with_context(|| format!("linking the client interfaces component {name} imports"))?;
         let loaded = Arc::new(LoadedComponent::new(
             name,
             ephemeral,
             &self.inner.engine,
-            &self.inner.linker,
+            linker.as_ref().unwrap_or(&self.inner.linker),
             component,
         )?);
         let mut components = self

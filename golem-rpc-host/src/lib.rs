@@ -18,14 +18,18 @@
 //! [`repl`]). Golem's host API has its local meaning (promises shared by the host's workers, an
 //! oplog index counted as Golem's executor would, settings kept per worker; see the `golem_api`
 //! module). Invocations a guest schedules for later run at their time unless cancelled
-//! ([`Host::pending_schedules`]); [`Host::shutdown`] says which never ran.
+//! ([`Host::pending_schedules`]); [`Host::shutdown`] says which never ran. A component that
+//! imports a client interface shaped like Golem 1.2's generated ones (`ns:pkg-client/…`, a
+//! "stubless" caller) gets it linked when it is loaded, each call becoming a `golem:rpc`
+//! invocation of the target worker (`dynamic_linking`).
 //!
 //! Module map: [`uri`] (worker URNs, component ids), [`function_name`] (the `invoke*` name
 //! grammar), [`value`] (`wit-value` ↔ [`Val`]), `component` (loaded components, export
 //! resolution), `state` (per-worker state, in one place, and the host services the interface
 //! modules may use), one module per interface — `golem_rpc` (`golem:rpc/types`: the shared
 //! resources and 0.1.0), `golem_rpc_v0_2` (0.2.0), `golem_api` (`golem:api/host@0.2.0`),
-//! `golem_api_v1_1` (1.1.6), `wasi_http`, `wasi_keyvalue`, `wasi_blobstore`, `wasi_logging` —
+//! `golem_api_v1_1` (1.1.6), `wasi_http`, `wasi_keyvalue`, `wasi_blobstore`, `wasi_logging`,
+//! and `dynamic_linking` (Golem 1.2's generated client interfaces) —
 //! `promises` (the host's promises), `schedule` (scheduled invocations and their timer thread),
 //! `data` (key-value buckets and blob containers, in memory or
 //! a directory), `output` (workers' stdout, stderr and log lines), `handles` (a worker's table
@@ -48,6 +52,7 @@ mod bindings;
 pub mod build;
 mod component;
 mod data;
+mod dynamic_linking;
 mod error;
 pub mod function_name;
 mod golem_api;

@@ -329,6 +329,14 @@ pub(crate) trait Services: Send + Sync {
     /// its id.
     fn resolve_component(&self, reference: &str) -> Option<Uuid>;
 
+    /// What resource `resource` of a client interface of package `{target_package}-client`
+    /// stands for (see `dynamic_linking`), or why none or several loaded components fit.
+    fn client_target(
+        &self,
+        target_package: &str,
+        resource: &str,
+    ) -> Result<crate::dynamic_linking::ClientTarget, String>;
+
     /// The host's promises.
     fn promises(&self) -> &Promises;
 

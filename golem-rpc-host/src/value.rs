@@ -113,6 +113,29 @@ pub fn wit_value_to_val_in(
     decoder.decode(0, ty, 0)
 }
 
+/// Decodes a function's results as Golem sends them (one `wit-value` whose root is a
+/// `tuple-value` of the results, or a `record-value` for named results) into [`Val`]s of
+/// `types`, resolving handles through `handles`.
+pub fn wit_results_to_vals_in(
+    value: &WitValue,
+    types: &[Type],
+    handles: &mut impl HandleContext,
+) -> Result<Vec<Val>, ValueError> {
+    let mut decoder = Decoder {
+        nodes: &value.nodes,
+        used: vec![false; value.nodes.len()],
+        handles,
+    };
+    match decoder.node(0)? {
+        WitNode::TupleValue(children) | WitNode::RecordValue(children) => {
+            decoder.children(0, children, types.iter().cloned(), "the results", 0)
+        }
+        _ => Err(ValueError::new(
+            "node 0: expected the results as a tuple-value".to_string(),
+        )),
+    }
+}
+
 /// Encodes a [`Val`] of type `ty` as a `wit-value` (root at node 0, pre-order layout); resources
 /// are rejected.
 pub fn val_to_wit_value(val: &Val, ty: &Type) -> Result<WitValue, ValueError> {

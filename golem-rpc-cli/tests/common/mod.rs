@@ -20,6 +20,7 @@ const COMPONENTS: &[&str] = &[
     "unused-import",
     "counter-stub",
     "stub-caller",
+    "stubless-caller",
 ];
 
 /// The `.wasm` of a test component package.
