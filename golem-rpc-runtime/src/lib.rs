@@ -62,7 +62,7 @@ pub use error::Error;
 pub use exec::block_on;
 pub use join::{Elapsed, collect, join_all, join_all_with_timeout, map_concurrent, select};
 pub use resource::{Handle, RemoteResource};
-pub use self_uri::get_self_uri;
+pub use self_uri::{get_self_uri, get_self_worker_id};
 pub use uri::{ComponentId, UriError, WorkerId};
 
 /// Golem 1.2: a scheduled call's token; `cancel()` keeps the call from running if it has not yet.

@@ -29,6 +29,14 @@ fn ask_host() -> Uri {
     crate::golem12::self_worker_id().uri()
 }
 
+/// The id of the worker this code runs in (its component's id and its name): from
+/// `get-self-metadata` with the `golem-1-2` feature, from `get-self-uri` without.
+pub fn get_self_worker_id() -> crate::WorkerId {
+    let uri = get_self_uri();
+    crate::WorkerId::try_from(&uri)
+        .unwrap_or_else(|err| panic!("the host gave this worker an invalid URI: {err}"))
+}
+
 /// Whether `target` (a normalised worker URI) is the calling worker.
 pub(crate) fn is_self(target: &Uri) -> bool {
     *target == get_self_uri()

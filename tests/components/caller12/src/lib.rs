@@ -87,7 +87,9 @@ impl Guest for Caller {
     }
 
     fn self_uri() -> String {
-        golem_rpc::get_self_uri().value
+        let uri = golem_rpc::get_self_uri();
+        assert_eq!(golem_rpc::get_self_worker_id().uri(), uri);
+        uri.value
     }
 }
 
