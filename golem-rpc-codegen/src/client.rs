@@ -9,7 +9,7 @@ use wit_parser::{
     Function, FunctionKind, InterfaceId, Resolve, TypeId, TypeOwner, WorldId, WorldItem, WorldKey,
 };
 
-use crate::names::{Namespace, camel, ident, snake};
+use crate::names::{Namespace, camel, ident, shouty, snake};
 use crate::select::selected;
 use crate::types::{Mode, Types};
 use crate::{Error, GolemApi, Opts, module_name};
@@ -797,7 +797,17 @@ fn method(
     let blocking_doc =
         format!(" Calls `{wire}` and waits for its result; panics if the call fails.");
     let try_blocking_doc = format!(" Calls `{wire}` and waits for its result.");
+    let descriptor = descriptor(
+        types,
+        function,
+        &shouty(wit),
+        &wire,
+        module,
+        result.is_some(),
+    )?;
     let mut tokens = quote! {
+        #descriptor
+
         #wit_docs
         #[doc = #blocking_doc]
         #[track_caller]
@@ -947,6 +957,22 @@ fn constructor(
         params.push(name);
     }
     let wit_docs = function_docs(function);
+    let descriptor = {
+        let doc = format!(
+            " `{wire}` as a typed descriptor (its parameters, and the handle it returns), for \
+             `golem_rpc::testing` fakes."
+        );
+        let wire_params = function
+            .params
+            .iter()
+            .map(|p| types.spell(&p.ty, Mode::Wire, module, function.span))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| in_function(e, &format!("{resource}.new")))?;
+        quote! {
+            #[doc = #doc]
+            pub const NEW: #rt::Function<(#(#wire_params,)*), #rt::Handle> = #rt::Function::new(#wire);
+        }
+    };
     let encoded = quote!(&[#(#rt::encode(&#params)),*]);
     let release = quote!(#(#moved.__resource().release();)*);
     let construct = |target: TokenStream| {
@@ -963,6 +989,8 @@ fn constructor(
             );
             let try_doc = format!(" Creates the resource in the worker at `location` (`{wire}`).");
             quote! {
+                #descriptor
+
                 #wit_docs
                 #[doc = #doc]
                 #[track_caller]
@@ -1004,6 +1032,8 @@ fn constructor(
             let by_name = construct(quote!(#rt::Target::try_named(#component, worker_name)?));
             let by_id = construct(quote!(#rt::Target::worker(worker_id)));
             quote! {
+                #descriptor
+
                 #wit_docs
                 #[doc = #doc]
                 #[track_caller]
@@ -1037,6 +1067,37 @@ fn constructor(
                 }
             }
         }
+    })
+}
+
+/// `pub const F: Function<(params…), R>`: the function as a typed descriptor, which
+/// `golem_rpc::testing` fakes answer (parameters as sent, a method's handle first).
+fn descriptor(
+    types: &Types<'_>,
+    function: &Function,
+    name: &str,
+    wire: &str,
+    module: &[Ident],
+    has_result: bool,
+) -> Result<TokenStream, Error> {
+    let rt = &types.rt;
+    let params = function
+        .params
+        .iter()
+        .map(|p| types.spell(&p.ty, Mode::Wire, module, function.span))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| in_function(e, wire))?;
+    let result = match (&function.result, has_result) {
+        (Some(ty), true) => types
+            .spell(ty, Mode::Wire, module, function.span)
+            .map_err(|e| in_function(e, wire))?,
+        _ => quote!(()),
+    };
+    let name = format_ident!("{}", name);
+    let doc = format!(" `{wire}` as a typed descriptor, for `golem_rpc::testing` fakes.");
+    Ok(quote! {
+        #[doc = #doc]
+        pub const #name: #rt::Function<(#(#params,)*), #result> = #rt::Function::new(#wire);
     })
 }
 

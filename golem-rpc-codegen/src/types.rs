@@ -25,6 +25,9 @@ pub enum Mode {
     Owned,
     /// Parameters of a client method: borrowed where wit-bindgen borrows.
     Param,
+    /// What a remote function receives and returns as `golem_rpc::Function` types (fakes):
+    /// owned, with a borrowed resource as the `Handle` that is sent.
+    Wire,
 }
 
 /// Spells WIT types from inside a given generated module.
@@ -58,10 +61,45 @@ impl Types<'_> {
         from: &[Ident],
         span: Span,
     ) -> Result<TokenStream, Error> {
-        if mode == Mode::Param && self.borrows(ty) {
-            return self.top_borrowed(ty, from, span);
+        match mode {
+            Mode::Param if self.borrows(ty) => self.top_borrowed(ty, from, span),
+            Mode::Wire => self.wire(ty, from, span),
+            _ => self.owned(ty, from, span),
         }
-        self.owned(ty, from, span)
+    }
+
+    /// [`Mode::Wire`]: borrows appear only in parameters, outside named types, so only
+    /// anonymous types are walked.
+    fn wire(&self, ty: &Type, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
+        let Type::Id(id) = ty else {
+            return self.owned(ty, from, span);
+        };
+        let def = &self.resolve.types[*id];
+        if def.name.is_some() {
+            return self.named(*id, from, span);
+        }
+        let rt = &self.rt;
+        Ok(match &def.kind {
+            TypeDefKind::Handle(Handle::Borrow(_)) => quote!(#rt::Handle),
+            TypeDefKind::List(item) => {
+                let item = self.wire(item, from, span)?;
+                quote!(::std::vec::Vec<#item>)
+            }
+            TypeDefKind::Option(payload) => {
+                let payload = self.wire(payload, from, span)?;
+                quote!(::core::option::Option<#payload>)
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let items = tuple
+                    .types
+                    .iter()
+                    .map(|t| self.wire(t, from, span))
+                    .collect::<Result<Vec<_>, _>>()?;
+                quote!((#(#items,)*))
+            }
+            TypeDefKind::Type(inner) => self.wire(inner, from, span)?,
+            other => self.owned_kind(other, from, span)?,
+        })
     }
 
     fn owned(&self, ty: &Type, from: &[Ident], span: Span) -> Result<TokenStream, Error> {
@@ -211,7 +249,7 @@ impl Types<'_> {
     ) -> Result<TokenStream, Error> {
         match (ty, mode) {
             (None, _) => Ok(quote!(())),
-            (Some(ty), Mode::Owned) => self.owned(ty, from, span),
+            (Some(ty), Mode::Owned | Mode::Wire) => self.owned(ty, from, span),
             (Some(ty), Mode::Param) => self.top_borrowed_item(ty, from, span),
         }
     }

@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
 use crate::codec::{DecodeError, ValueReader, WitDecode};
-use crate::{Error, FutureInvokeResult, Pollable, RpcError, Uri, WasmRpc, WitNode, WitValue};
+use crate::{Error, FutureInvokeResult, Pollable, Uri, WasmRpc, WitNode, WitValue};
 
 /// The worker a client talks to: its `wasm-rpc` connection and its URI.
 pub struct Target {
@@ -151,13 +151,19 @@ fn invoke_and_await_raw(
     target
         .rpc
         .invoke_and_await(function, params)
-        .map_err(Error::from)
+        .map_err(from_host)
+}
+
+/// The host's error as ours: Golem's `rpc-error` in a component, already an [`Error`] from the
+/// fakes of [`testing`](crate::testing).
+fn from_host(error: impl Into<Error>) -> Error {
+    error.into()
 }
 
 /// Calls `function` on the target without waiting for it to run (`invoke`).
 #[inline(never)]
 pub fn invoke(target: &Target, function: &'static str, params: &[WitValue]) -> Result<(), Error> {
-    target.rpc.invoke(function, params).map_err(Error::from)
+    target.rpc.invoke(function, params).map_err(from_host)
 }
 
 /// Golem 1.2: runs `function` on the target at `at` (`schedule-invocation`); its result is
@@ -268,7 +274,7 @@ pub fn fail(call: &str, function: &str, error: &Error) -> ! {
 
 enum State {
     Pending,
-    Arrived(Result<WitValue, RpcError>),
+    Arrived(Result<WitValue, Error>),
     Taken,
 }
 
@@ -310,7 +316,7 @@ impl<T: WitDecode> FutureResult<T> {
         }
         let function = self.function;
         match self.state.replace(State::Taken) {
-            State::Arrived(reply) => Some(reply.map_err(Error::from).and_then(|reply| {
+            State::Arrived(reply) => Some(reply.and_then(|reply| {
                 let decoded = if self.named {
                     decode_named_results(&reply)
                 } else {
@@ -334,7 +340,7 @@ impl<T> FutureResult<T> {
         let mut state = self.state.borrow_mut();
         if let State::Pending = *state {
             match self.inner.get() {
-                Some(reply) => *state = State::Arrived(reply),
+                Some(reply) => *state = State::Arrived(reply.map_err(from_host)),
                 None => return false,
             }
         }

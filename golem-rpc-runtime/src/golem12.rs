@@ -4,7 +4,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::bindings::golem::api::host;
 use crate::bindings::golem::rpc::types as rpc;
 use crate::{ComponentId, Error, WorkerId};
 
@@ -15,20 +14,19 @@ thread_local! {
 
 /// The id of the component deployed as `name` (`resolve-component-id`), asked once per name.
 pub(crate) fn resolve_component(name: &str) -> Result<ComponentId, Error> {
-    if let Some(id) = COMPONENTS.with(|c| c.borrow().get(name).copied()) {
+    // Natively the answer comes from the test's fakes, which may change it: not remembered.
+    let cached = cfg!(target_family = "wasm");
+    if let Some(id) = COMPONENTS.with(|c| c.borrow().get(name).copied())
+        && cached
+    {
         return Ok(id);
     }
-    let id = host::resolve_component_id(name)
-        .map(|id| from_component_id(&id))
+    let id = crate::imports::resolve_component_id(name)
         .ok_or_else(|| Error::ComponentNotFound(name.to_owned()))?;
-    COMPONENTS.with(|c| c.borrow_mut().insert(name.to_owned(), id));
+    if cached {
+        COMPONENTS.with(|c| c.borrow_mut().insert(name.to_owned(), id));
+    }
     Ok(id)
-}
-
-/// The calling worker's id (`get-self-metadata`).
-pub(crate) fn self_worker_id() -> WorkerId {
-    let id = host::get_self_metadata().worker_id;
-    WorkerId::new(from_component_id(&id.component_id), &id.worker_name)
 }
 
 pub(crate) fn component_id(id: ComponentId) -> rpc::ComponentId {

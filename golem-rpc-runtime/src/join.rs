@@ -6,7 +6,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::bindings::wasi::clocks::monotonic_clock;
 use crate::call::{FutureResult, RpcFuture};
 use crate::codec::WitDecode;
 use crate::{Error, Pollable, poll};
@@ -26,8 +25,7 @@ pub fn join_all(futures: &[&dyn RpcFuture]) {
 /// Like [`join_all`], but gives up after `timeout`; the futures that have not arrived stay
 /// usable.
 pub fn join_all_with_timeout(futures: &[&dyn RpcFuture], timeout: Duration) -> Result<(), Elapsed> {
-    let clock =
-        monotonic_clock::subscribe_duration(u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX));
+    let clock = crate::imports::timer(timeout);
     let pending = wait(futures, Some(&clock), futures.len());
     if pending == 0 {
         Ok(())

@@ -35,6 +35,8 @@ mod call;
 mod codec;
 mod error;
 mod exec;
+mod function;
+mod imports;
 #[cfg(all(feature = "golem-rust", feature = "golem-1-2"))]
 compile_error!(
     "golem-rpc's `golem-rust` feature converts to and from golem-rust 1.1 (Golem 1.0/1.1); \
@@ -47,12 +49,11 @@ mod golem_rust_interop;
 mod join;
 mod resource;
 mod self_uri;
+#[cfg(not(target_family = "wasm"))]
+pub mod testing;
 mod uri;
 
-pub use bindings::golem::rpc::types::{
-    FutureInvokeResult, NodeIndex, RpcError, Uri, WasmRpc, WitNode, WitValue,
-};
-pub use bindings::wasi::io::poll::{Pollable, poll};
+pub use bindings::golem::rpc::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use call::{FutureResult, RpcFuture, Target};
 pub use codec::{
     DecodeError, PathSegment, SeqBuilder, ValueBuilder, ValueReader, WitDecode, WitEncode, decode,
@@ -60,18 +61,20 @@ pub use codec::{
 };
 pub use error::Error;
 pub use exec::block_on;
+pub use function::{Function, Params};
+pub use imports::{FutureInvokeResult, Pollable, WasmRpc, poll};
 pub use join::{Elapsed, collect, join_all, join_all_with_timeout, map_concurrent, select};
 pub use resource::{Handle, RemoteResource};
 pub use self_uri::{get_self_uri, get_self_worker_id};
 pub use uri::{ComponentId, UriError, WorkerId};
 
-/// Golem 1.2: a scheduled call's token; `cancel()` keeps the call from running if it has not yet.
-#[cfg(feature = "golem-1-2")]
-pub use bindings::golem::rpc::types::CancellationToken;
 /// Golem 1.2: a wall-clock time (`wasi:clocks/wall-clock`), when a scheduled call runs; from
 /// [`std::time::SystemTime`] with `.into()`.
 #[cfg(feature = "golem-1-2")]
 pub use bindings::wasi::clocks::wall_clock::Datetime;
+/// Golem 1.2: a scheduled call's token; `cancel()` keeps the call from running if it has not yet.
+#[cfg(feature = "golem-1-2")]
+pub use imports::CancellationToken;
 
 /// Generates typed RPC clients for the interfaces a target component exports.
 ///
@@ -101,8 +104,8 @@ pub mod __private {
         call::{schedule_cancelable_invocation, schedule_invocation},
     };
     pub use crate::{
-        ComponentId, Error, FutureResult, NodeIndex, RemoteResource, Target, Uri, WitValue,
-        WorkerId,
+        ComponentId, Error, Function, FutureResult, Handle, NodeIndex, RemoteResource, Target, Uri,
+        WitValue, WorkerId,
     };
     pub use ::core::result::Result;
 }

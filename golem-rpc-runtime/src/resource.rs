@@ -21,6 +21,7 @@ pub struct RemoteResource {
 }
 
 /// The `(uri, id)` of a `handle` node.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Handle {
     /// The owning worker's URI.
     pub uri: Uri,
@@ -37,6 +38,19 @@ impl WitDecode for Handle {
             }),
             other => Err(DecodeError::unexpected("handle", other)),
         }
+    }
+}
+
+impl Handle {
+    /// The handle of resource `id` owned by the worker at `uri`.
+    pub fn new(uri: Uri, id: u64) -> Self {
+        Self { uri, id }
+    }
+}
+
+impl WitEncode for Handle {
+    fn encode(&self, builder: &mut ValueBuilder) {
+        builder.push(WitNode::Handle((self.uri.clone(), self.id)));
     }
 }
 

@@ -18,15 +18,8 @@ pub fn get_self_uri() -> Uri {
     SELF_URI.with(|cell| cell.get_or_init(ask_host).clone())
 }
 
-#[cfg(not(feature = "golem-1-2"))]
 fn ask_host() -> Uri {
-    worker_of(crate::bindings::golem::api::host::get_self_uri("golem-rpc"))
-}
-
-/// Golem 1.2 has no `get-self-uri`: the worker id comes from `get-self-metadata`.
-#[cfg(feature = "golem-1-2")]
-fn ask_host() -> Uri {
-    crate::golem12::self_worker_id().uri()
+    crate::imports::self_uri()
 }
 
 /// The id of the worker this code runs in (its component's id and its name): from
@@ -44,10 +37,13 @@ pub(crate) fn is_self(target: &Uri) -> bool {
 
 /// `urn:worker:{id}/{name}/{function}` → `urn:worker:{id}/{name}`, normalised.
 #[cfg_attr(
-    feature = "golem-1-2",
-    allow(dead_code, reason = "Golem 1.2 has no function URNs to strip")
+    any(feature = "golem-1-2", not(target_family = "wasm")),
+    allow(
+        dead_code,
+        reason = "only Golem 1.0/1.1's get-self-uri returns function URNs"
+    )
 )]
-fn worker_of(function_uri: Uri) -> Uri {
+pub(crate) fn worker_of(function_uri: Uri) -> Uri {
     let worker = match function_uri.value.rsplit_once('/') {
         Some((worker, _)) if worker.matches('/').count() == 1 => worker.to_owned(),
         _ => function_uri.value,

@@ -104,6 +104,17 @@ pub mod borrowing {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:borrowing/shapes.{lists}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const LISTS: ::golem_rpc::__private::Function<
+                (
+                    ::std::vec::Vec<u8>,
+                    ::std::vec::Vec<::std::string::String>,
+                    ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                    ::std::vec::Vec<Named>,
+                    ::std::vec::Vec<Point>,
+                ),
+                ::std::vec::Vec<Named>,
+            > = ::golem_rpc::__private::Function::new("test:borrowing/shapes.{lists}");
             /// Calls `test:borrowing/shapes.{lists}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_lists(
@@ -174,6 +185,17 @@ pub mod borrowing {
                 );
                 __future
             }
+            /// `test:borrowing/shapes.{options}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const OPTIONS: ::golem_rpc::__private::Function<
+                (
+                    ::core::option::Option<::std::string::String>,
+                    ::core::option::Option<::std::vec::Vec<u8>>,
+                    ::core::option::Option<Point>,
+                    ::core::option::Option<Named>,
+                    ::core::option::Option<::core::option::Option<::std::string::String>>,
+                ),
+                ::core::option::Option<::core::option::Option<::std::string::String>>,
+            > = ::golem_rpc::__private::Function::new("test:borrowing/shapes.{options}");
             /// Calls `test:borrowing/shapes.{options}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_options(
@@ -244,6 +266,17 @@ pub mod borrowing {
                 );
                 __future
             }
+            /// `test:borrowing/shapes.{results}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const RESULTS: ::golem_rpc::__private::Function<
+                (
+                    ::core::result::Result<::std::string::String, ::std::string::String>,
+                    ::core::result::Result<(), ::std::string::String>,
+                    ::core::result::Result<(), ()>,
+                    ::core::result::Result<u32, ()>,
+                    ::core::result::Result<Point, ::std::string::String>,
+                ),
+                ::core::result::Result<Named, ::std::string::String>,
+            > = ::golem_rpc::__private::Function::new("test:borrowing/shapes.{results}");
             /// Calls `test:borrowing/shapes.{results}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_results(
@@ -314,6 +347,16 @@ pub mod borrowing {
                 );
                 __future
             }
+            /// `test:borrowing/shapes.{tuples}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TUPLES: ::golem_rpc::__private::Function<
+                (
+                    (::std::string::String, u32),
+                    (u32, u32),
+                    (Named, Point),
+                    (::std::string::String, MyU32),
+                ),
+                (::std::string::String, Point),
+            > = ::golem_rpc::__private::Function::new("test:borrowing/shapes.{tuples}");
             /// Calls `test:borrowing/shapes.{tuples}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_tuples(
@@ -379,6 +422,10 @@ pub mod borrowing {
                 );
                 __future
             }
+            /// `test:borrowing/shapes.{records}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const RECORDS: ::golem_rpc::__private::Function<(Point, Named), Named> = ::golem_rpc::__private::Function::new(
+                "test:borrowing/shapes.{records}",
+            );
             /// Calls `test:borrowing/shapes.{records}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_records(&self, a: Point, b: &Named) -> Named {
@@ -423,6 +470,11 @@ pub mod borrowing {
                 );
                 __future
             }
+            /// `test:borrowing/shapes.{aliases}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ALIASES: ::golem_rpc::__private::Function<
+                (MyStr, MyU32, Names, MaybeName),
+                Names,
+            > = ::golem_rpc::__private::Function::new("test:borrowing/shapes.{aliases}");
             /// Calls `test:borrowing/shapes.{aliases}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_aliases(

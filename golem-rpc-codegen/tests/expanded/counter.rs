@@ -67,6 +67,10 @@ pub mod counter {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `demo:counter/api.{add}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADD: ::golem_rpc::__private::Function<(u64,), ()> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{add}",
+            );
             /// Adds `value` to the counter.
             ///
             /// Calls `demo:counter/api.{add}` and waits for its result; panics if the call fails.
@@ -127,6 +131,10 @@ pub mod counter {
                 if __result.is_ok() {}
                 __result
             }
+            /// `demo:counter/api.{get}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GET: ::golem_rpc::__private::Function<(), u64> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{get}",
+            );
             /// The current total.
             ///
             /// Calls `demo:counter/api.{get}` and waits for its result; panics if the call fails.
@@ -169,6 +177,11 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{add-all}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADD_ALL: ::golem_rpc::__private::Function<
+                (::std::vec::Vec<u64>,),
+                u64,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{add-all}");
             /// Adds every value and returns the new total.
             ///
             /// Calls `demo:counter/api.{add-all}` and waits for its result; panics if the call fails.
@@ -212,6 +225,11 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{try-sub}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TRY_SUB: ::golem_rpc::__private::Function<
+                (u64,),
+                ::core::result::Result<u64, ::std::string::String>,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{try-sub}");
             /// Subtracts `value`, or explains why it cannot.
             ///
             /// Calls `demo:counter/api.{try-sub}` and waits for its result; panics if the call fails.
@@ -261,6 +279,11 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{tag}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TAG: ::golem_rpc::__private::Function<
+                (::std::string::String, ::core::option::Option<::std::string::String>),
+                ::std::string::String,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{tag}");
             /// Remembers a label, optionally with a suffix, and returns the stored text.
             ///
             /// Calls `demo:counter/api.{tag}` and waits for its result; panics if the call fails.
@@ -322,6 +345,11 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{min-max}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MIN_MAX: ::golem_rpc::__private::Function<
+                (::std::vec::Vec<i32>,),
+                ::core::option::Option<(i32, i32)>,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{min-max}");
             /// Smallest and largest of `values`, if any.
             ///
             /// Calls `demo:counter/api.{min-max}` and waits for its result; panics if the call fails.
@@ -371,6 +399,10 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{get-stats}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GET_STATS: ::golem_rpc::__private::Function<(), Stats> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{get-stats}",
+            );
             /// Everything seen so far.
             ///
             /// Calls `demo:counter/api.{get-stats}` and waits for its result; panics if the call fails.
@@ -413,6 +445,10 @@ pub mod counter {
                 );
                 __future
             }
+            /// `demo:counter/api.{restore}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const RESTORE: ::golem_rpc::__private::Function<(Stats,), bool> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{restore}",
+            );
             /// Resets the counter to `stats.total`, keeping its labels.
             ///
             /// Calls `demo:counter/api.{restore}` and waits for its result; panics if the call fails.

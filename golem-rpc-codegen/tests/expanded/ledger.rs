@@ -25,6 +25,10 @@ pub mod ledger {
                 target: ::golem_rpc::__private::Target::new(location)?,
             })
         }
+        /// `version` as a typed descriptor, for `golem_rpc::testing` fakes.
+        pub const VERSION: ::golem_rpc::__private::Function<(), ::std::string::String> = ::golem_rpc::__private::Function::new(
+            "version",
+        );
         /// A world-level function: sent with its bare name.
         ///
         /// Calls `version` and waits for its result; panics if the call fails.
@@ -103,6 +107,10 @@ pub mod ledger {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:ledger/books.{add}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADD: ::golem_rpc::__private::Function<(Entry,), u32> = ::golem_rpc::__private::Function::new(
+                "test:ledger/books.{add}",
+            );
             /// Calls `test:ledger/books.{add}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_add(&self, e: &Entry) -> u32 {
@@ -140,6 +148,10 @@ pub mod ledger {
                 );
                 __future
             }
+            /// `test:ledger/books.{total}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TOTAL: ::golem_rpc::__private::Function<(Currency,), Money> = ::golem_rpc::__private::Function::new(
+                "test:ledger/books.{total}",
+            );
             /// Calls `test:ledger/books.{total}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_total(&self, c: &str) -> Money {

@@ -102,6 +102,13 @@ pub mod legacy_auction {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:legacy-auction/api@1.0.0.{initialize}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const INITIALIZE: ::golem_rpc::__private::Function<
+                (::std::string::String, Price),
+                (),
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{initialize}",
+            );
             /// No results, spelled `-> ()`.
             ///
             /// Calls `test:legacy-auction/api@1.0.0.{initialize}` and waits for its result; panics if the call fails.
@@ -171,6 +178,10 @@ pub mod legacy_auction {
                 if __result.is_ok() {}
                 __result
             }
+            /// `test:legacy-auction/api@1.0.0.{place}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const PLACE: ::golem_rpc::__private::Function<(Bid,), bool> = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{place}",
+            );
             /// Calls `test:legacy-auction/api@1.0.0.{place}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_place(&self, bid: &Bid) -> bool {
@@ -208,6 +219,13 @@ pub mod legacy_auction {
                 );
                 __future
             }
+            /// `test:legacy-auction/api@1.0.0.{summary}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const SUMMARY: ::golem_rpc::__private::Function<
+                (),
+                (u32, ::core::option::Option<f64>),
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{summary}",
+            );
             /// Two named results: a tuple, read from the reply's root.
             ///
             /// Calls `test:legacy-auction/api@1.0.0.{summary}` and waits for its result; panics if the call fails.
@@ -253,6 +271,13 @@ pub mod legacy_auction {
                 );
                 __future
             }
+            /// `test:legacy-auction/api@1.0.0.{winner}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const WINNER: ::golem_rpc::__private::Function<
+                (),
+                ::core::option::Option<::std::string::String>,
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{winner}",
+            );
             /// One named result: its type.
             ///
             /// Calls `test:legacy-auction/api@1.0.0.{winner}` and waits for its result; panics if the call fails.
@@ -312,6 +337,13 @@ pub mod legacy_auction {
             ::core::option::Option<::std::string::String>,
         >;
         impl Lot {
+            /// `test:legacy-auction/api@1.0.0.{lot.new}` as a typed descriptor (its parameters, and the handle it returns), for `golem_rpc::testing` fakes.
+            pub const NEW: ::golem_rpc::__private::Function<
+                (::std::string::String,),
+                ::golem_rpc::__private::Handle,
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{lot.new}",
+            );
             /// Creates the resource in the worker at `location` (`test:legacy-auction/api@1.0.0.{lot.new}`); panics if that fails, see `try_new`.
             #[track_caller]
             pub fn new(location: &::golem_rpc::__private::Uri, title: &str) -> Self {
@@ -339,6 +371,13 @@ pub mod legacy_auction {
                 )?;
                 ::golem_rpc::__private::Result::Ok(Self { resource: __resource })
             }
+            /// `test:legacy-auction/api@1.0.0.{lot.bounds}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const BOUNDS: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle,),
+                (f32, f32),
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{lot.bounds}",
+            );
             /// A method with named results.
             ///
             /// Calls `test:legacy-auction/api@1.0.0.{lot.bounds}` and waits for its result; panics if the call fails.
@@ -384,6 +423,13 @@ pub mod legacy_auction {
                 );
                 __future
             }
+            /// `test:legacy-auction/api@1.0.0.{lot.close}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const CLOSE: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle,),
+                (),
+            > = ::golem_rpc::__private::Function::new(
+                "test:legacy-auction/api@1.0.0.{lot.close}",
+            );
             /// Calls `test:legacy-auction/api@1.0.0.{lot.close}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_close(&self) -> () {

@@ -27,6 +27,10 @@ pub mod primitives {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:primitives/echo@1.2.0.{echo-bool}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_BOOL: ::golem_rpc::__private::Function<(bool,), bool> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-bool}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-bool}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_bool(&self, x: bool) -> bool {
@@ -64,6 +68,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-u8}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_U8: ::golem_rpc::__private::Function<(u8,), u8> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-u8}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-u8}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_u8(&self, x: u8) -> u8 {
@@ -101,6 +109,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-u16}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_U16: ::golem_rpc::__private::Function<(u16,), u16> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-u16}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-u16}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_u16(&self, x: u16) -> u16 {
@@ -138,6 +150,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-u32}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_U32: ::golem_rpc::__private::Function<(u32,), u32> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-u32}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-u32}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_u32(&self, x: u32) -> u32 {
@@ -175,6 +191,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-u64}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_U64: ::golem_rpc::__private::Function<(u64,), u64> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-u64}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-u64}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_u64(&self, x: u64) -> u64 {
@@ -212,6 +232,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-s8}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_S8: ::golem_rpc::__private::Function<(i8,), i8> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-s8}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-s8}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_s8(&self, x: i8) -> i8 {
@@ -249,6 +273,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-s16}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_S16: ::golem_rpc::__private::Function<(i16,), i16> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-s16}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-s16}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_s16(&self, x: i16) -> i16 {
@@ -286,6 +314,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-s32}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_S32: ::golem_rpc::__private::Function<(i32,), i32> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-s32}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-s32}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_s32(&self, x: i32) -> i32 {
@@ -323,6 +355,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-s64}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_S64: ::golem_rpc::__private::Function<(i64,), i64> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-s64}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-s64}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_s64(&self, x: i64) -> i64 {
@@ -360,6 +396,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-f32}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_F32: ::golem_rpc::__private::Function<(f32,), f32> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-f32}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-f32}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_f32(&self, x: f32) -> f32 {
@@ -397,6 +437,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-f64}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_F64: ::golem_rpc::__private::Function<(f64,), f64> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-f64}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-f64}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_f64(&self, x: f64) -> f64 {
@@ -434,6 +478,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-char}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_CHAR: ::golem_rpc::__private::Function<(char,), char> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-char}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-char}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_char(&self, x: char) -> char {
@@ -471,6 +519,13 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{echo-string}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ECHO_STRING: ::golem_rpc::__private::Function<
+                (::std::string::String,),
+                ::std::string::String,
+            > = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{echo-string}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{echo-string}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_echo_string(&self, x: &str) -> ::std::string::String {
@@ -511,6 +566,13 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{many}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MANY: ::golem_rpc::__private::Function<
+                (u8, i64, ::std::string::String, f64, char),
+                (u8, i64, ::std::string::String, f64, char),
+            > = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{many}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{many}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_many(
@@ -581,6 +643,10 @@ pub mod primitives {
                 );
                 __future
             }
+            /// `test:primitives/echo@1.2.0.{nothing}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const NOTHING: ::golem_rpc::__private::Function<(), ()> = ::golem_rpc::__private::Function::new(
+                "test:primitives/echo@1.2.0.{nothing}",
+            );
             /// Calls `test:primitives/echo@1.2.0.{nothing}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_nothing(&self) -> () {

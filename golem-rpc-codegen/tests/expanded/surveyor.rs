@@ -30,6 +30,11 @@ pub mod surveyor {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:surveyor/survey.{measure}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MEASURE: ::golem_rpc::__private::Function<
+                (::std::string::String, ::std::string::String),
+                Meters,
+            > = ::golem_rpc::__private::Function::new("test:surveyor/survey.{measure}");
             /// Calls `test:surveyor/survey.{measure}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_measure(&self, from: &str, to: &str) -> Meters {

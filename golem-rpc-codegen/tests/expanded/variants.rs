@@ -899,6 +899,10 @@ pub mod variants {
                     target: ::golem_rpc::__private::Target::new(location)?,
                 })
             }
+            /// `test:variants/shapes.{area}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const AREA: ::golem_rpc::__private::Function<(Shape,), f64> = ::golem_rpc::__private::Function::new(
+                "test:variants/shapes.{area}",
+            );
             /// Calls `test:variants/shapes.{area}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_area(&self, s: &Shape) -> f64 {
@@ -936,6 +940,10 @@ pub mod variants {
                 );
                 __future
             }
+            /// `test:variants/shapes.{paint}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const PAINT: ::golem_rpc::__private::Function<(Color, Small), Shape> = ::golem_rpc::__private::Function::new(
+                "test:variants/shapes.{paint}",
+            );
             /// Calls `test:variants/shapes.{paint}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_paint(&self, c: Color, s: Small) -> Shape {
@@ -980,6 +988,11 @@ pub mod variants {
                 );
                 __future
             }
+            /// `test:variants/shapes.{all}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ALL: ::golem_rpc::__private::Function<
+                (),
+                ::std::vec::Vec<Shape>,
+            > = ::golem_rpc::__private::Function::new("test:variants/shapes.{all}");
             /// Calls `test:variants/shapes.{all}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_all(&self) -> ::std::vec::Vec<Shape> {
@@ -1019,6 +1032,11 @@ pub mod variants {
                 );
                 __future
             }
+            /// `test:variants/shapes.{grant}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GRANT: ::golem_rpc::__private::Function<
+                (Perms, Wide),
+                (Perms, Wide),
+            > = ::golem_rpc::__private::Function::new("test:variants/shapes.{grant}");
             /// Calls `test:variants/shapes.{grant}` and waits for its result; panics if the call fails.
             #[track_caller]
             pub fn blocking_grant(&self, p: Perms, w: Wide) -> (Perms, Wide) {

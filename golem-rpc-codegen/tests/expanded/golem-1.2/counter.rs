@@ -105,6 +105,10 @@ pub mod counter {
                     target: ::golem_rpc::__private::Target::ephemeral(component_id),
                 }
             }
+            /// `demo:counter/api.{add}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADD: ::golem_rpc::__private::Function<(u64,), ()> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{add}",
+            );
             /// Adds `value` to the counter.
             ///
             /// Calls `demo:counter/api.{add}` and waits for its result; panics if the call fails.
@@ -196,6 +200,10 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{get}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GET: ::golem_rpc::__private::Function<(), u64> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{get}",
+            );
             /// The current total.
             ///
             /// Calls `demo:counter/api.{get}` and waits for its result; panics if the call fails.
@@ -267,6 +275,11 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{add-all}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADD_ALL: ::golem_rpc::__private::Function<
+                (::std::vec::Vec<u64>,),
+                u64,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{add-all}");
             /// Adds every value and returns the new total.
             ///
             /// Calls `demo:counter/api.{add-all}` and waits for its result; panics if the call fails.
@@ -341,6 +354,11 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{try-sub}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TRY_SUB: ::golem_rpc::__private::Function<
+                (u64,),
+                ::core::result::Result<u64, ::std::string::String>,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{try-sub}");
             /// Subtracts `value`, or explains why it cannot.
             ///
             /// Calls `demo:counter/api.{try-sub}` and waits for its result; panics if the call fails.
@@ -421,6 +439,11 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{tag}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TAG: ::golem_rpc::__private::Function<
+                (::std::string::String, ::core::option::Option<::std::string::String>),
+                ::std::string::String,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{tag}");
             /// Remembers a label, optionally with a suffix, and returns the stored text.
             ///
             /// Calls `demo:counter/api.{tag}` and waits for its result; panics if the call fails.
@@ -521,6 +544,11 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{min-max}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MIN_MAX: ::golem_rpc::__private::Function<
+                (::std::vec::Vec<i32>,),
+                ::core::option::Option<(i32, i32)>,
+            > = ::golem_rpc::__private::Function::new("demo:counter/api.{min-max}");
             /// Smallest and largest of `values`, if any.
             ///
             /// Calls `demo:counter/api.{min-max}` and waits for its result; panics if the call fails.
@@ -601,6 +629,10 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{get-stats}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GET_STATS: ::golem_rpc::__private::Function<(), Stats> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{get-stats}",
+            );
             /// Everything seen so far.
             ///
             /// Calls `demo:counter/api.{get-stats}` and waits for its result; panics if the call fails.
@@ -672,6 +704,10 @@ pub mod counter {
                 );
                 __token
             }
+            /// `demo:counter/api.{restore}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const RESTORE: ::golem_rpc::__private::Function<(Stats,), bool> = ::golem_rpc::__private::Function::new(
+                "demo:counter/api.{restore}",
+            );
             /// Resets the counter to `stats.total`, keeping its labels.
             ///
             /// Calls `demo:counter/api.{restore}` and waits for its result; panics if the call fails.

@@ -106,6 +106,11 @@ pub mod resources {
                     target: ::golem_rpc::__private::Target::ephemeral(component_id),
                 }
             }
+            /// `test:resources/api.{make}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MAKE: ::golem_rpc::__private::Function<
+                (::std::string::String,),
+                Counter,
+            > = ::golem_rpc::__private::Function::new("test:resources/api.{make}");
             /// A new counter called `name` starting at 0.
             ///
             /// Calls `test:resources/api.{make}` and waits for its result; panics if the call fails.
@@ -180,6 +185,11 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{maybe-make}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MAYBE_MAKE: ::golem_rpc::__private::Function<
+                (::core::option::Option<::std::string::String>,),
+                ::core::option::Option<Counter>,
+            > = ::golem_rpc::__private::Function::new("test:resources/api.{maybe-make}");
             /// A new counter if `name` is given.
             ///
             /// Calls `test:resources/api.{maybe-make}` and waits for its result; panics if the call fails.
@@ -263,6 +273,11 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{total}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TOTAL: ::golem_rpc::__private::Function<
+                (::std::vec::Vec<::golem_rpc::__private::Handle>,),
+                u64,
+            > = ::golem_rpc::__private::Function::new("test:resources/api.{total}");
             /// The sum of the values of `counters`.
             ///
             /// Calls `test:resources/api.{total}` and waits for its result; panics if the call fails.
@@ -337,6 +352,11 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{adopt}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const ADOPT: ::golem_rpc::__private::Function<
+                (::core::option::Option<Counter>,),
+                u64,
+            > = ::golem_rpc::__private::Function::new("test:resources/api.{adopt}");
             /// Consumes the counter, if any, and returns its value (0 for none).
             ///
             /// Calls `test:resources/api.{adopt}` and waits for its result; panics if the call fails.
@@ -414,6 +434,11 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{combine}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const COMBINE: ::golem_rpc::__private::Function<
+                (Counter, ::golem_rpc::__private::Handle),
+                u64,
+            > = ::golem_rpc::__private::Function::new("test:resources/api.{combine}");
             /// Consumes `a` and returns the sum of both values.
             ///
             /// Calls `test:resources/api.{combine}` and waits for its result; panics if the call fails.
@@ -508,6 +533,10 @@ pub mod resources {
                 a.__resource().release();
                 __token
             }
+            /// `test:resources/api.{boom}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const BOOM: ::golem_rpc::__private::Function<(), ()> = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{boom}",
+            );
             /// Panics, i.e. traps.
             ///
             /// Calls `test:resources/api.{boom}` and waits for its result; panics if the call fails.
@@ -608,6 +637,13 @@ pub mod resources {
         /// The pending result of `test:resources/api.{combine}`: `subscribe()` to wait, `get()`/`try_get()` to take it.
         pub type FutureCombineResult = ::golem_rpc::__private::FutureResult<u64>;
         impl Counter {
+            /// `test:resources/api.{counter.new}` as a typed descriptor (its parameters, and the handle it returns), for `golem_rpc::testing` fakes.
+            pub const NEW: ::golem_rpc::__private::Function<
+                (::std::string::String, u64),
+                ::golem_rpc::__private::Handle,
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.new}",
+            );
             /// A counter called `name` starting at `start`.
             ///
             /// Creates the resource in the worker named `worker_name` of component `test:resources` (`test:resources/api.{counter.new}`); panics if that fails, see `try_new`.
@@ -685,6 +721,13 @@ pub mod resources {
                 )?;
                 ::golem_rpc::__private::Result::Ok(Self { resource: __resource })
             }
+            /// `test:resources/api.{counter.inc-by}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const INC_BY: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle, u64),
+                (),
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.inc-by}",
+            );
             /// Adds `delta`.
             ///
             /// Calls `test:resources/api.{counter.inc-by}` and waits for its result; panics if the call fails.
@@ -777,6 +820,13 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{counter.get}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const GET: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle,),
+                u64,
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.get}",
+            );
             /// The current value.
             ///
             /// Calls `test:resources/api.{counter.get}` and waits for its result; panics if the call fails.
@@ -848,6 +898,13 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{counter.name}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const NAME: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle,),
+                ::std::string::String,
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.name}",
+            );
             /// The counter's name.
             ///
             /// Calls `test:resources/api.{counter.name}` and waits for its result; panics if the call fails.
@@ -922,6 +979,13 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{counter.merge}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const MERGE: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle, ::golem_rpc::__private::Handle),
+                u64,
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.merge}",
+            );
             /// Adds the value of `other` to this counter and returns the new value.
             ///
             /// Calls `test:resources/api.{counter.merge}` and waits for its result; panics if the call fails.
@@ -996,6 +1060,10 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{counter.take}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const TAKE: ::golem_rpc::__private::Function<(Counter,), u64> = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.take}",
+            );
             /// Consumes `c` and returns its value.
             ///
             /// Calls `test:resources/api.{counter.take}` and waits for its result; panics if the call fails.
@@ -1048,6 +1116,13 @@ pub mod resources {
                 c.__resource().release();
                 __future
             }
+            /// `test:resources/api.{counter.clone-named}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const CLONE_NAMED: ::golem_rpc::__private::Function<
+                (::golem_rpc::__private::Handle, ::std::string::String),
+                Counter,
+            > = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.clone-named}",
+            );
             /// A new counter called `name` with this counter's value.
             ///
             /// Calls `test:resources/api.{counter.clone-named}` and waits for its result; panics if the call fails.
@@ -1122,6 +1197,10 @@ pub mod resources {
                 );
                 __token
             }
+            /// `test:resources/api.{counter.count-live}` as a typed descriptor, for `golem_rpc::testing` fakes.
+            pub const COUNT_LIVE: ::golem_rpc::__private::Function<(), u32> = ::golem_rpc::__private::Function::new(
+                "test:resources/api.{counter.count-live}",
+            );
             /// How many counters are alive in this instance.
             ///
             /// Calls `test:resources/api.{counter.count-live}` and waits for its result; panics if the call fails.
