@@ -79,20 +79,34 @@ fn run_cargo(
     release: bool,
     features: &[&str],
 ) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    // Size-optimised, LTO: see `[profile.wasm-release]` in the workspace Cargo.toml.
+    let profile = release.then_some("wasm-release");
+    cargo_build(&workspace_root(), packages, target, profile, features)
+}
+
+/// Runs `cargo build --target {target} [--profile {profile}] [--features …] -p …` in `dir` and
+/// returns each package's `.wasm` artifact (also used by [`crate::testing`] for the user's own
+/// workspace).
+pub(crate) fn cargo_build(
+    dir: &Path,
+    packages: &[String],
+    target: &str,
+    profile: Option<&str>,
+    features: &[&str],
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
     if packages.is_empty() {
         return Ok(BTreeMap::new());
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
-    command.current_dir(workspace_root()).args([
+    command.current_dir(dir).args([
         "build",
         "--target",
         target,
         "--message-format=json-render-diagnostics",
     ]);
-    if release {
-        // Size-optimised, LTO: see `[profile.wasm-release]` in the workspace Cargo.toml.
-        command.args(["--profile", "wasm-release"]);
+    if let Some(profile) = profile {
+        command.args(["--profile", profile]);
     }
     if !features.is_empty() {
         command.args(["--features", &features.join(",")]);
