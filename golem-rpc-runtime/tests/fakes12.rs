@@ -28,8 +28,20 @@ fn golem_1_2_clients_against_fakes() {
     api.schedule_add(5, at);
     api.schedule_cancelable_add(6, at).cancel();
     let calls = fakes.calls();
-    assert_eq!(calls[1].kind, CallKind::Scheduled { at, cancelled: false });
-    assert_eq!(calls[2].kind, CallKind::Scheduled { at, cancelled: true });
+    assert_eq!(
+        calls[1].kind,
+        CallKind::Scheduled {
+            at,
+            cancelled: false
+        }
+    );
+    assert_eq!(
+        calls[2].kind,
+        CallKind::Scheduled {
+            at,
+            cancelled: true
+        }
+    );
     assert_eq!(fakes.calls_to(Api::ADD), [(5,), (6,)]);
 
     let (e1, e2) = (Api::ephemeral(), Api::ephemeral());
