@@ -4,6 +4,48 @@
 //! imports), side by side; the worker environment Golem gives every worker, and the rest of its
 //! world (WASI 0.2, outgoing `wasi:http`, `wasi:keyvalue@0.1.0`, `wasi:blobstore`, `wasi:logging`).
 //!
+//! # Example
+//!
+//! ```toml
+//! [dev-dependencies]
+//! golem-rpc-host = "0.1"
+//! ```
+//!
+//! A counter component and a caller that imports it with `golem_rpc::import!` (the golem-rpc
+//! repository's `examples/counter`), built with `cargo build --release --target wasm32-wasip2`:
+//!
+//! ```no_run
+//! use golem_rpc_host::Host;
+//!
+//! fn main() -> anyhow::Result<()> {
+//!     let host = Host::new()?;
+//!     host.add_component_file("counter", "target/wasm32-wasip2/release/counter_target.wasm")?;
+//!     host.add_component_file("caller", "target/wasm32-wasip2/release/counter_caller.wasm")?;
+//!
+//!     // Call an export directly, arguments and results in WAVE; worker `counter/c1` is
+//!     // created by its first call.
+//!     host.call_wave("counter", "c1", "demo:counter/api.{add}", &["5"])?;
+//!
+//!     // The caller reads that worker's total over golem:rpc, as it would on Golem.
+//!     let uri = host.worker_uri("counter", "c1")?;
+//!     let total = host.call_wave(
+//!         "caller",
+//!         "main",
+//!         "demo:caller/run.{total-at}",
+//!         &[format!("{uri:?}")], // a WAVE string
+//!     )?;
+//!     assert_eq!(total, ["ok(5)"]);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! In integration tests of your own components, [`testing::Components`] builds them and gives
+//! each test a fresh host. The `golem-rpc-host` binary (`cargo install golem-rpc-host`) makes
+//! such calls from the command line: `golem-rpc-host run --component counter=counter.wasm
+//! counter/c1 'demo:counter/api.{add}' 5`, or `repl` for a session of calls.
+//!
+//! # Details
+//!
 //! Components are loaded by name ([`Host::add_component_file`], or as ephemeral with
 //! [`Host::add_ephemeral_component_file`]) and get a stable component id (UUID v5 of the name,
 //! [`uri::component_id`]). A *worker* is one wasmtime store plus one instance of its component,
@@ -69,6 +111,7 @@ mod schedule;
 mod scheduler;
 mod state;
 mod task;
+pub mod testing;
 pub mod uri;
 pub mod value;
 mod wasi_blobstore;

@@ -48,7 +48,8 @@ enum Command {
     /// for a fresh worker named by a new UUID); the results are printed as WAVE on one
     /// line, a failed call as `error: …`. Empty lines and lines starting with `#` are skipped.
     Repl(LoadArgs),
-    /// Build the counter example (examples/counter) and run its caller against a counter worker.
+    /// Build the counter example (examples/counter) and run its caller against a counter worker
+    /// (in a checkout of the golem-rpc repository).
     Demo,
 }
 
@@ -219,6 +220,15 @@ fn run_repl(args: LoadArgs) -> anyhow::Result<()> {
 /// Builds `examples/counter` (release), loads both components and runs the caller's `demo`,
 /// which makes every kind of call to a counter worker and returns one line per RPC.
 fn demo() -> anyhow::Result<()> {
+    let root = golem_rpc_host::build::workspace_root();
+    if !root.join("examples/counter/caller/Cargo.toml").is_file() {
+        bail!(
+            "`demo` builds examples/counter of the golem-rpc repository, and this binary was not \
+             built in a checkout of it (looked in {}): run `cargo run -p golem-rpc-host -- demo` \
+             in the repository",
+            root.display()
+        );
+    }
     println!("building examples/counter (counter-target, counter-caller) for wasm32-wasip2 ...");
     let artifacts =
         golem_rpc_host::build::build_components(&["counter-target", "counter-caller"], true)?;

@@ -1,33 +1,81 @@
 //! Typed worker-to-worker RPC for [Golem](https://golem.cloud) components.
 //!
-//! `golem_rpc::import!("path/to/target.wit")` reads the target component's WIT when the caller
-//! compiles and generates, for each interface the target exports, a client that calls Golem's
-//! host interface `golem:rpc/types@0.1.0` directly: no stub crate, no stub component, no
-//! composition step.
+//! [`import!`] reads the target component's WIT when the caller compiles and generates, for
+//! each interface the target exports, a client that calls Golem's host interface
+//! `golem:rpc/types@0.1.0` directly: no stub crate, no stub component, no composition step.
 //!
-//! ```ignore
-//! golem_rpc::import!("../counter/wit/counter.wit");
+//! # Example
 //!
-//! let api = counter::api::Api::new(&uri);   // uri: urn:worker:{component-id}/{worker-name}
-//! api.blocking_add(5);                      // invoke-and-await, panics on RPC errors
-//! let total = api.try_blocking_get()?;      // the same, returning golem_rpc::Error
-//! let pending = api.get();                  // async-invoke-and-await: subscribe()/get()
-//! api.add(1);                               // fire-and-forget invoke
+//! ```toml
+//! [dependencies]
+//! golem-rpc = "0.1"
 //! ```
+//!
+//! A caller that talks to a counter worker. The target's WIT usually comes from its files,
+//! `import!("../counter/wit")` (a `.wit` file or a directory with `deps/`, relative to the
+//! caller's `Cargo.toml`); here it is inline:
+//!
+//! ```
+//! golem_rpc::import!({
+//!     inline: "
+//!         package demo:counter;
+//!
+//!         interface api {
+//!             add: func(value: u64);
+//!             get: func() -> u64;
+//!         }
+//!
+//!         world counter {
+//!             export api;
+//!         }
+//!     ",
+//! });
+//!
+//! fn count(uri: &golem_rpc::Uri) -> Result<u64, golem_rpc::Error> {
+//!     let api = counter::api::Api::new(uri); // uri: urn:worker:{component-id}/{worker-name}
+//!     api.blocking_add(5);                   // invoke-and-await, panics on RPC errors
+//!     let total = api.try_blocking_get()?;   // the same, returning golem_rpc::Error
+//!     let pending = api.get();               // async-invoke-and-await: subscribe() / get()
+//!     api.add(1);                            // fire-and-forget invoke
+//!     golem_rpc::join_all(&[&pending]);      // wait until its result arrived
+//!     Ok(pending.get().unwrap_or(total))
+//! }
+//! # fn main() {
+//! #     // Natively, against fake workers (`testing`).
+//! #     let fakes = golem_rpc::testing::Fakes::new();
+//! #     fakes.on(counter::api::Api::ADD, |(_,)| Ok(()));
+//! #     fakes.on(counter::api::Api::GET, |()| Ok(5));
+//! #     let uri = golem_rpc::Uri::parse("urn:worker:4a8c23e0-3f9a-4cbb-9c44-1b9d58c4b4a1/c1");
+//! #     assert_eq!(count(&uri.unwrap()).unwrap(), 5);
+//! #     assert_eq!(fakes.calls_to(counter::api::Api::ADD), [(5,), (1,)]);
+//! # }
+//! ```
+//!
+//! Build the caller with `cargo build --target wasm32-wasip2` and upload its `.wasm`; the
+//! values on the wire are exactly what Golem 1.0's stub generator sends, so it deploys to a
+//! Golem 1.0/1.1 cluster unchanged (with the `golem-1-2` feature the clients call Golem 1.2's
+//! host API instead). Built natively, as in `cargo test`, the same clients call fake workers, so
+//! a caller's own logic is unit-tested without Golem: `golem_rpc::testing` (not on wasm).
 //!
 //! Fan-out needs no hand-written poll loop:
 //!
-//! ```ignore
-//! let (a, b, c) = (counter1.get(), counter2.get(), counter3.get());
-//! golem_rpc::join_all(&[&a, &b, &c]);                 // wait for all three at once
-//! let total = a.get().unwrap() + b.get().unwrap() + c.get().unwrap();
+//! ```
+//! # golem_rpc::import!({ inline: "
+//! #     package demo:counter;
+//! #     interface api { get: func() -> u64; }
+//! #     world counter { export api; }
+//! # " });
+//! # use counter::api::Api;
+//! fn total(counter1: &Api, counter2: &Api, counter3: &Api) -> u64 {
+//!     let (a, b, c) = (counter1.get(), counter2.get(), counter3.get());
+//!     golem_rpc::join_all(&[&a, &b, &c]); // wait for all three at once
+//!     a.get().unwrap() + b.get().unwrap() + c.get().unwrap()
+//! }
+//! # fn main() {}
 //! ```
 //!
 //! See [`join_all`], [`collect`], [`select`], [`join_all_with_timeout`], [`map_concurrent`] and
 //! [`block_on`] (RPC futures implement [`std::future::Future`]).
-//!
-//! The values on the wire are exactly what Golem 1.0's stub generator sends, so a caller built
-//! with golem-rpc deploys to a Golem 1.0/1.1 cluster unchanged.
 
 mod bindings;
 pub mod build;
