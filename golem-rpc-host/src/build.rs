@@ -1,5 +1,9 @@
 //! Building this workspace's `wasm32-wasip2` component packages (for tests, benches and demos).
 //!
+//! This is for the golem-rpc repository's own tests: it builds in the workspace this crate was
+//! compiled in. To build *your* workspace's components in your tests, use
+//! [`crate::testing::Components`].
+//!
 //! Runs `cargo build --target wasm32-wasip2 [--profile wasm-release] -p … --message-format=json-render-diagnostics`
 //! in the workspace root (found from this crate's `CARGO_MANIFEST_DIR` at compile time), with
 //! `$CARGO` or `cargo`, and reads the `.wasm` artifacts from cargo's JSON messages. Results are
