@@ -253,3 +253,26 @@ fn a_remote_trap_traps_the_stubless_caller() {
         "{err}"
     );
 }
+
+#[test]
+fn a_client_whose_target_is_not_loaded_traps_naming_it() {
+    // The stubless caller without the resources component: its `counter` client stands for
+    // nothing this host has loaded.
+    let host = host_with(&["counter", "stubless"]);
+    let uri = host.worker_uri("counter", "x").unwrap();
+    let err = host
+        .call(
+            "stubless",
+            "s",
+            "test:stubless-caller/run.{resources}",
+            &[string("rw"), string(&uri)],
+        )
+        .map(|_| ())
+        .unwrap_err();
+    let err = format!("{err:#}");
+    assert!(
+        err.contains("Resource 'counter' not found in dynamic linked interface")
+            && err.contains("test:resources"),
+        "{err}"
+    );
+}
