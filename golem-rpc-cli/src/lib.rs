@@ -7,6 +7,8 @@
 //!   that are declared but unused, and estimates the bytes each import adds ([`check`]).
 //! - `golem-rpc compose CALLER.wasm --plug NAME=PATH.wasm ... -o OUT.wasm`: plugs other
 //!   components' exports into the caller's imports with `wac-graph` ([`compose`]).
+//! - `golem-rpc migrate [DIR] [--dry-run]`: rewrites a Golem 1.0 stubgen workspace to
+//!   `golem_rpc::import!` in place ([`migrate`]).
 //!
 //! Output is rustc-style `error:` / `warning:` / `note:` lines (coloured when stdout is a
 //! terminal and `NO_COLOR` is unset), or with `--format json` one JSON document ([`report`]):
@@ -28,6 +30,7 @@
 pub mod check;
 pub mod compose;
 mod exports;
+pub mod migrate;
 pub mod profile;
 pub mod report;
 pub mod section;
@@ -69,6 +72,23 @@ enum Command {
         /// not given (golem-1.2 if it imports golem:rpc@0.2 / golem:api@1.x, else golem-1.0).
         #[arg(long, value_parser = parse_profile)]
         profile: Option<Profile>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Rewrite a Golem 1.0 stubgen workspace (stub crates, composed callers) to use
+    /// `golem_rpc::import!`, in place.
+    Migrate {
+        /// The workspace root (default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print the plan as a diff; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Depend on golem-rpc at this path (a checkout's `golem-rpc-runtime`) instead of
+        /// `golem-rpc = "0.1"` from crates.io.
+        #[arg(long, value_name = "DIR")]
+        golem_rpc_path: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -142,6 +162,19 @@ pub fn run_as(bin_name: &'static str, args: impl IntoIterator<Item = OsString>) 
                 caller,
                 targets,
                 profile,
+            }),
+            format,
+        ),
+        Command::Migrate {
+            dir,
+            dry_run,
+            golem_rpc_path,
+            format,
+        } => (
+            migrate::migrate(&migrate::MigrateOptions {
+                dir,
+                dry_run,
+                golem_rpc_path,
             }),
             format,
         ),

@@ -1,0 +1,233 @@
+//! `golem-rpc migrate` on a Golem 1.0 stubgen workspace (`tests/fixtures/stubgen-workspace`,
+//! copied to a scratch directory): the plan as a diff, the rewrite, a plain `cargo build` of the
+//! result, the same answers in the local host as the composed original, and refusals that change
+//! nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{component, golem_rpc, scratch};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stubgen-workspace")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the fixture workspace in a fresh scratch directory.
+fn workspace(name: &str) -> PathBuf {
+    let dir = scratch(name).join("ws");
+    copy_dir(&fixture(), &dir);
+    dir
+}
+
+/// Every file under `dir` (but `target/`) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.ends_with("target") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn runtime() -> PathBuf {
+    golem_rpc_host::build::workspace_root().join("golem-rpc-runtime")
+}
+
+/// What the caller's `run` answers against a fresh counter worker.
+fn run_caller(counter: &Path, caller: &Path) -> Vec<String> {
+    let host = golem_rpc_host::Host::new().unwrap();
+    host.add_component_file("counter", counter).unwrap();
+    host.add_component_file("caller", caller).unwrap();
+    let target = host.worker_uri("counter", "c1").unwrap();
+    host.call_wave("caller", "w1", "run", &[format!("{target:?}")])
+        .unwrap()
+}
+
+#[test]
+fn a_stubgen_workspace_migrates_builds_and_answers_like_the_composed_original() {
+    let ws = workspace("migrate");
+    let before = snapshot(&ws);
+    let path_arg = runtime();
+
+    // The plan, as a diff; nothing is written.
+    golem_rpc([
+        "migrate".as_ref(),
+        ws.as_os_str(),
+        "--dry-run".as_ref(),
+        "--golem-rpc-path".as_ref(),
+        path_arg.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("-  import demo:counter-stub/stub-counter;")
+    .expect_stdout("+golem_rpc::import!(\"../counter/wit\");")
+    .expect_stdout("-use bindings::demo::counter_stub::stub_counter::{Api, FutureGetResult};")
+    .expect_stdout("+use counter::api::{Api, FutureGetResult};")
+    .expect_stdout("+use golem_rpc::Uri;")
+    .expect_stdout("deleted: counter-stub/")
+    .expect_stdout("deleted: caller/wit/deps/demo_counter-stub/")
+    .expect_stdout("dry run: ");
+    assert!(snapshot(&ws) == before, "a dry run changes nothing");
+
+    // The rewrite; the build steps the user must remove are named.
+    golem_rpc([
+        "migrate".as_ref(),
+        ws.as_os_str(),
+        "--golem-rpc-path".as_ref(),
+        path_arg.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("migrated: 1 callers, 1 stub crates removed")
+    .expect_stdout("Makefile.toml:16: builds or composes stubs; remove it")
+    .expect_stdout("build.sh:3: builds or composes stubs; remove it: `wasm-tools compose");
+    assert!(!ws.join("counter-stub").exists());
+    assert!(
+        !ws.join("caller/wit/deps")
+            .join("demo_counter-stub")
+            .exists()
+    );
+    let after = snapshot(&ws);
+
+    // A second run: nothing left to do.
+    golem_rpc(["migrate".as_ref(), ws.as_os_str()])
+        .expect_code(0)
+        .expect_stdout("nothing to migrate");
+    assert!(snapshot(&ws) == after, "a second run changes nothing");
+
+    // Plain cargo builds every component (the shared target dir keeps dependencies built).
+    std::fs::copy(
+        golem_rpc_host::build::workspace_root().join("Cargo.lock"),
+        ws.join("Cargo.lock"),
+    )
+    .unwrap();
+    let target_dir = golem_rpc_host::build::workspace_root().join("target");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let build = Command::new(cargo)
+        .current_dir(&ws)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .args(["build", "--release", "--target", "wasm32-wasip2"])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "the migrated workspace does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let built = target_dir.join("wasm32-wasip2/release");
+
+    // The composed original (the same caller code against a stubgen-style stub) and the
+    // migrated caller answer the same.
+    let composed = scratch("migrate-original").join("caller_composed.wasm");
+    let stub = format!("counter-stub={}", component("counter-stub").display());
+    golem_rpc([
+        "compose".as_ref(),
+        component("stub-caller").as_os_str(),
+        "--plug".as_ref(),
+        stub.as_ref(),
+        "-o".as_ref(),
+        composed.as_os_str(),
+    ])
+    .expect_code(0);
+    let original = run_caller(component("counter-target"), &composed);
+    let migrated = run_caller(&built.join("counter.wasm"), &built.join("caller.wasm"));
+    assert_eq!(migrated, original);
+    assert!(original[0].contains("blocking_get() = 5"), "{original:?}");
+}
+
+/// Runs `migrate` on a fixture copy changed by `edit`; it must refuse with `expected` and
+/// leave every file as it was.
+fn refused(name: &str, edit: impl FnOnce(&Path), expected: &str) {
+    let ws = workspace(name);
+    edit(&ws);
+    let before = snapshot(&ws);
+    golem_rpc(["migrate".as_ref(), ws.as_os_str()])
+        .expect_code(1)
+        .expect_stdout(expected)
+        .expect_stdout("nothing was changed");
+    assert!(
+        snapshot(&ws) == before,
+        "a refused migration changes nothing"
+    );
+}
+
+#[test]
+fn what_cannot_be_rewritten_safely_is_refused_naming_the_file() {
+    // The caller's own WIT uses the target's types: with the stub they were the client's too.
+    refused(
+        "refuse-shared-types",
+        |ws| {
+            let wit = ws.join("caller/wit/caller.wit");
+            let text = std::fs::read_to_string(&wit).unwrap().replace(
+                "world caller {",
+                "world caller {\n  use demo:counter/api.{stats};",
+            );
+            std::fs::write(wit, text).unwrap();
+        },
+        "caller.wit: line 4: `use demo:counter/api.{stats};`: the caller's own WIT uses a type of `demo:counter`",
+    );
+    // The stub's module named outside a `use` line.
+    refused(
+        "refuse-qualified",
+        |ws| {
+            let lib = ws.join("caller/src/lib.rs");
+            let text = std::fs::read_to_string(&lib).unwrap().replace(
+                "struct Caller;",
+                "struct Caller;\n\ntype Client = bindings::demo::counter_stub::stub_counter::Api;",
+            );
+            std::fs::write(lib, text).unwrap();
+        },
+        "names the stub's module outside a `use` line",
+    );
+    // A stub from before Golem 1.0.
+    refused(
+        "refuse-old-stub",
+        |ws| {
+            let stub = ws.join("counter-stub/wit/_stub.wit");
+            let text = std::fs::read_to_string(&stub)
+                .unwrap()
+                .replace("blocking-", "sync-");
+            std::fs::write(stub, text).unwrap();
+        },
+        "a stub from before Golem 1.0",
+    );
+}
+
+#[test]
+fn a_module_of_the_targets_name_gets_the_import_another_name() {
+    let ws = workspace("migrate-module-clash");
+    let lib = ws.join("caller/src/lib.rs");
+    let text = std::fs::read_to_string(&lib)
+        .unwrap()
+        .replace("struct Caller;", "mod counter {}\n\nstruct Caller;");
+    std::fs::write(lib, text).unwrap();
+    golem_rpc(["migrate".as_ref(), ws.as_os_str(), "--dry-run".as_ref()])
+        .expect_code(0)
+        .expect_stdout("+golem_rpc::import!({ path: \"../counter/wit\", module: counter_rpc });")
+        .expect_stdout("+use counter_rpc::api::{Api, FutureGetResult};")
+        .expect_stdout("+golem-rpc = \"0.1\"");
+}
