@@ -7,7 +7,7 @@
 //!   that are declared but unused, and estimates the bytes each import adds ([`check`]).
 //! - `golem-rpc compose CALLER.wasm --plug NAME=PATH.wasm ... -o OUT.wasm`: plugs other
 //!   components' exports into the caller's imports with `wac-graph` ([`compose`]).
-//! - `golem-rpc migrate [DIR] [--dry-run]`: rewrites a Golem 1.0 stubgen workspace to
+//! - `golem-rpc migrate [DIR] [--dry-run]`: rewrites a Golem 1.0/1.1 stubgen workspace to
 //!   `golem_rpc::import!` in place ([`migrate`]).
 //!
 //! Output is rustc-style `error:` / `warning:` / `note:` lines (coloured when stdout is a
@@ -76,7 +76,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Rewrite a Golem 1.0 stubgen workspace (stub crates, composed callers) to use
+    /// Rewrite a Golem 1.0/1.1 stubgen workspace (stub crates, composed callers) to use
     /// `golem_rpc::import!`, in place.
     Migrate {
         /// The workspace root (default: the current directory).

@@ -119,7 +119,19 @@ fn a_stubgen_workspace_migrates_builds_and_answers_like_the_composed_original() 
         .expect_stdout("nothing to migrate");
     assert!(snapshot(&ws) == after, "a second run changes nothing");
 
-    // Plain cargo builds every component (the shared target dir keeps dependencies built).
+    builds_and_answers_like_the_composed_original(&ws);
+}
+
+/// Plain cargo builds every component of the migrated workspace (the shared target dir keeps
+/// dependencies built), and its caller answers like the composed original: the same caller code
+/// against a stubgen-style stub component, composed with `golem-rpc compose`.
+fn builds_and_answers_like_the_composed_original(ws: &Path) {
+    // Both migrated workspaces build `counter.wasm` and `caller.wasm` into the same target dir:
+    // one build-and-run at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     std::fs::copy(
         golem_rpc_host::build::workspace_root().join("Cargo.lock"),
         ws.join("Cargo.lock"),
@@ -128,7 +140,7 @@ fn a_stubgen_workspace_migrates_builds_and_answers_like_the_composed_original() 
     let target_dir = golem_rpc_host::build::workspace_root().join("target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let build = Command::new(cargo)
-        .current_dir(&ws)
+        .current_dir(ws)
         .env("CARGO_TARGET_DIR", &target_dir)
         .args(["build", "--release", "--target", "wasm32-wasip2"])
         .output()
@@ -140,8 +152,6 @@ fn a_stubgen_workspace_migrates_builds_and_answers_like_the_composed_original() 
     );
     let built = target_dir.join("wasm32-wasip2/release");
 
-    // The composed original (the same caller code against a stubgen-style stub) and the
-    // migrated caller answer the same.
     let composed = scratch("migrate-original").join("caller_composed.wasm");
     let stub = format!("counter-stub={}", component("counter-stub").display());
     golem_rpc([
@@ -230,4 +240,77 @@ fn a_module_of_the_targets_name_gets_the_import_another_name() {
         .expect_stdout("+golem_rpc::import!({ path: \"../counter/wit\", module: counter_rpc });")
         .expect_stdout("+use counter_rpc::api::{Api, FutureGetResult};")
         .expect_stdout("+golem-rpc = \"0.1\"");
+}
+
+/// Turns the fixture into what Golem 1.1's stubgen leaves: `wit/stub.wit`, and the target's
+/// interfaces moved to a `demo:counter-interface` package that its world exports.
+fn golem_1_1_layout(ws: &Path) {
+    let edit = |path: &Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(path).unwrap().replace(from, to);
+        std::fs::write(path, text).unwrap();
+    };
+    for dir in ["counter-stub/wit", "caller/wit/deps/demo_counter-stub"] {
+        let dir = ws.join(dir);
+        std::fs::rename(dir.join("_stub.wit"), dir.join("stub.wit")).unwrap();
+        edit(
+            &dir.join("stub.wit"),
+            "use demo:counter/api.{stats};",
+            "use demo:counter-interface/api.{stats};",
+        );
+    }
+    let original = std::fs::read_to_string(ws.join("counter/wit/counter.wit")).unwrap();
+    let interface = original
+        .replace("package demo:counter;", "package demo:counter-interface;")
+        .replace("world counter {\n  export api;\n}\n", "");
+    for deps in [
+        "counter/wit/deps",
+        "caller/wit/deps",
+        "counter-stub/wit/deps",
+    ] {
+        let dir = ws.join(deps).join("demo_counter-interface");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("interface.wit"), &interface).unwrap();
+        let _ = std::fs::remove_dir_all(ws.join(deps).join("demo_counter"));
+    }
+    std::fs::write(
+        ws.join("counter/wit/counter.wit"),
+        "package demo:counter;\n\nworld counter {\n  export demo:counter-interface/api;\n}\n",
+    )
+    .unwrap();
+    edit(
+        &ws.join("counter/src/lib.rs"),
+        "bindings::exports::demo::counter::api",
+        "bindings::exports::demo::counter_interface::api",
+    );
+    edit(
+        &ws.join("counter/Cargo.toml"),
+        "[dependencies.wit-bindgen-rt]",
+        "[package.metadata.component.target.dependencies.\"demo:counter-interface\"]\npath = \"wit/deps/demo_counter-interface\"\n\n[dependencies.wit-bindgen-rt]",
+    );
+    for manifest in ["caller/Cargo.toml", "counter-stub/Cargo.toml"] {
+        edit(
+            &ws.join(manifest),
+            "dependencies.\"demo:counter\"]\npath = \"wit/deps/demo_counter\"",
+            "dependencies.\"demo:counter-interface\"]\npath = \"wit/deps/demo_counter-interface\"",
+        );
+    }
+}
+
+#[test]
+fn a_golem_1_1_stubgen_workspace_migrates_too() {
+    let ws = workspace("migrate-1-1");
+    golem_1_1_layout(&ws);
+    let path_arg = runtime();
+    golem_rpc([
+        "migrate".as_ref(),
+        ws.as_os_str(),
+        "--golem-rpc-path".as_ref(),
+        path_arg.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("deleted: caller/wit/deps/demo_counter-interface/")
+    .expect_stdout("migrated: 1 callers, 1 stub crates removed");
+    // The target keeps its interface package; the caller imports the target's whole `wit/`.
+    assert!(ws.join("counter/wit/deps/demo_counter-interface").exists());
+    builds_and_answers_like_the_composed_original(&ws);
 }
