@@ -141,47 +141,17 @@ fn link_client(
             continue;
         }
         // Types the client interface `use`s under its own names (`wasi-io-pollable`,
-        // `golem-rpc-cancellation-token`): the host's own resources.
+        // `golem-rpc-cancellation-token`) are the host's own resources, as are the futures.
         if name == "pollable" || name.ends_with("-pollable") {
-            instance.resource(
-                name,
-                ResourceType::host::<DynPollable>(),
-                |mut store, rep| {
-                    store
-                        .data_mut()
-                        .table
-                        .delete(Resource::<DynPollable>::new_own(rep))?;
-                    Ok(())
-                },
-            )?;
+            table_resource::<DynPollable>(instance, name)?;
             continue;
         }
         if name == "cancellation-token" || name.ends_with("-cancellation-token") {
-            instance.resource(
-                name,
-                ResourceType::host::<CancellationTokenEntry>(),
-                |mut store, rep| {
-                    store
-                        .data_mut()
-                        .table
-                        .delete(Resource::<CancellationTokenEntry>::new_own(rep))?;
-                    Ok(())
-                },
-            )?;
+            table_resource::<CancellationTokenEntry>(instance, name)?;
             continue;
         }
         if is_future(name) {
-            instance.resource(
-                name,
-                ResourceType::host::<FutureInvokeEntry>(),
-                |mut store, rep| {
-                    store
-                        .data_mut()
-                        .table
-                        .delete(Resource::<FutureInvokeEntry>::new_own(rep))?;
-                    Ok(())
-                },
-            )?;
+            table_resource::<FutureInvokeEntry>(instance, name)?;
             continue;
         }
         let resource = Arc::new(ClientResource {
@@ -207,6 +177,18 @@ fn link_client(
             call.run(store, &resources, &ty, params, results)
         })?;
     }
+    Ok(())
+}
+
+/// Defines resource `name` as the host's `T`, kept in the worker's resource table.
+fn table_resource<T: Send + 'static>(
+    instance: &mut LinkerInstance<'_, WorkerState>,
+    name: &str,
+) -> anyhow::Result<()> {
+    instance.resource(name, ResourceType::host::<T>(), |mut store, rep| {
+        store.data_mut().table.delete(Resource::<T>::new_own(rep))?;
+        Ok(())
+    })?;
     Ok(())
 }
 
