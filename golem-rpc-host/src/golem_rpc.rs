@@ -11,7 +11,9 @@
 //! made; a pollable wait is registered with the scheduler so a poll that could never complete
 //! (the call needs the polling worker) fails the call instead of hanging.
 
+use std::cell::Cell;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 use tokio::sync::oneshot::error::TryRecvError;
@@ -25,6 +27,15 @@ use crate::scheduler::Scheduler;
 use crate::state::{JobState, PendingInvocation, WorkerState};
 use crate::task::{self, TaskId};
 use crate::uri::{WorkerId, parse_target_uri};
+
+/// After a spin for a result that saw nothing, futures checked within this time of the last
+/// check do not spin (they belong to the same poll).
+const QUIET: Duration = Duration::from_micros(20);
+
+thread_local! {
+    /// Until when this thread does not spin for results (see `QUIET`).
+    static QUIET_UNTIL: Cell<Option<Instant>> = const { Cell::new(None) };
+}
 
 /// The host data behind a guest's `wasm-rpc` resource: the target worker.
 pub struct WasmRpcEntry {
@@ -95,15 +106,24 @@ impl Pollable for FutureInvokeEntry {
             return;
         };
         // Already here (or about to be: a short call's result arrives sooner than a sleeping
-        // thread wakes up): no waiting, nothing to tell the scheduler.
+        // thread wakes up): no waiting, nothing to tell the scheduler. After a spin that saw
+        // nothing, the futures this thread checks right after (the rest of one poll's list, each
+        // within `QUIET` of the previous) do not spin: a poll spins once, not once per future.
         let mut early = None;
-        crate::pool::spin_until(crate::pool::SPIN, || match receiver.try_recv() {
+        let mut check = || match receiver.try_recv() {
             Err(TryRecvError::Empty) => false,
             other => {
                 early = Some(other);
                 true
             }
-        });
+        };
+        let now = Instant::now();
+        if QUIET_UNTIL.get().is_some_and(|until| now < until) {
+            check();
+            QUIET_UNTIL.set(Some(now + QUIET));
+        } else if !crate::pool::spin_until(crate::pool::SPIN, check) {
+            QUIET_UNTIL.set(Some(Instant::now() + QUIET));
+        }
         match early.unwrap_or(Err(TryRecvError::Empty)) {
             Ok(result) => {
                 self.state = FutureState::Ready(result);
