@@ -307,24 +307,37 @@ pub(crate) mod fake {
             kind,
             params: params.to_vec(),
         });
-        let mut answers = world.answers.borrow_mut();
-        let found = answers
-            .iter_mut()
-            .rev()
-            .find(|a| a.function == function && a.worker.as_ref().is_none_or(|w| w == worker));
-        match found {
-            None => (
+        let found =
+            world.answers.borrow().iter().rposition(|a| {
+                a.function == function && a.worker.as_ref().is_none_or(|w| w == worker)
+            });
+        let Some(index) = found else {
+            return (
                 Some(world.now.get()),
                 Err(Error::ProtocolError(format!(
                     "golem_rpc::testing: no fake answers {function} on {worker} (register one \
                      with Fakes::on)"
                 ))),
-            ),
-            Some(registered) => {
-                let at = registered.delay.map(|d| world.now.get() + d);
-                (at, (registered.respond)(params))
-            }
-        }
+            );
+        };
+        // The answer runs without the registry borrowed: it may call other clients or register
+        // answers itself.
+        let busy: Respond = Box::new(|_| {
+            Err(Error::ProtocolError(
+                "golem_rpc::testing: a fake answer called its own function".to_string(),
+            ))
+        });
+        let (delay, mut respond) = {
+            let mut answers = world.answers.borrow_mut();
+            let registered = &mut answers[index];
+            (
+                registered.delay,
+                std::mem::replace(&mut registered.respond, busy),
+            )
+        };
+        let result = respond(params);
+        world.answers.borrow_mut()[index].respond = respond;
+        (delay.map(|d| world.now.get() + d), result)
     }
 
     /// A pollable: ready once the virtual clock reaches its time (`None`: never).

@@ -213,3 +213,28 @@ fn without_fakes_a_call_fails_saying_why() {
         "{err}"
     );
 }
+
+#[test]
+fn an_answer_may_call_other_clients_and_register_answers() {
+    let fakes = std::rc::Rc::new(Fakes::new());
+    fakes.on(Api::GET, |()| Ok(2));
+    let inner = fakes.clone();
+    fakes.on(Api::ADD_ALL, move |(values,)| {
+        // A fake standing for a worker that itself calls another.
+        let other = Api::new(&worker("other")).try_blocking_get()?;
+        inner.on(Api::ADD, |_| Ok(()));
+        Ok(values.iter().sum::<u64>() + other)
+    });
+    let api = Api::new(&worker("w"));
+    assert_eq!(api.blocking_add_all(&[1, 2]), 5);
+    api.blocking_add(1);
+    let functions: Vec<String> = fakes.calls().into_iter().map(|c| c.function).collect();
+    assert_eq!(
+        functions,
+        [
+            "demo:counter/api.{add-all}",
+            "demo:counter/api.{get}",
+            "demo:counter/api.{add}"
+        ]
+    );
+}
