@@ -40,9 +40,8 @@ use wasmtime::{Engine, StoreContextMut};
 use wasmtime_wasi::p2::DynPollable;
 use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 
-use crate::bindings::golem::rpc0_1_0::types::{RpcError, Uri, WitNode, WitValue};
-use crate::golem_rpc::FutureInvokeEntry;
-use crate::golem_rpc_v0_2::CancellationTokenEntry;
+use crate::bindings::golem::rpc0_1_3::types::{RpcError, Uri, WitNode, WitValue};
+use crate::golem_rpc::{CancellationTokenEntry, FutureInvokeEntry};
 use crate::state::WorkerState;
 use crate::uri::WorkerId;
 use crate::value::{self, HandleContext, ValueError};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::bindings::golem::rpc0_1_0::types::RpcError;
+use crate::bindings::golem::rpc0_1_3::types::RpcError;
 
 /// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -36,7 +36,7 @@ use crate::bindings::golem::api0_2_0::host::{
     StringFilterComparator, UpdateMode, Uuid, WorkerAnyFilter, WorkerId, WorkerMetadata,
     WorkerPropertyFilter, WorkerStatus,
 };
-use crate::bindings::golem::rpc0_1_0::types::Uri;
+use crate::bindings::golem::rpc0_1_3::types::Uri;
 use crate::promises;
 use crate::state::{COMPONENT_VERSION, RetryConfig, WorkerContext, WorkerState, invocation_key};
 use crate::uri;

@@ -29,7 +29,7 @@ use crate::bindings::golem::api1_1_6::host::{
     PromiseId, RetryPolicy, RevertWorkerTarget, StringFilterComparator, UpdateMode, Uuid,
     WorkerAnyFilter, WorkerId, WorkerMetadata, WorkerPropertyFilter, WorkerStatus,
 };
-use crate::bindings::golem::rpc0_1_0::types::Uri;
+use crate::bindings::golem::rpc0_1_3::types::Uri;
 use crate::golem_api::{GetWorkersEntry, from_promise_id, nanos, promise_error};
 use crate::golem_rpc_v0_2::{from_uuid, from_worker_id, to_uuid};
 use crate::state::{RetryConfig, WorkerState};

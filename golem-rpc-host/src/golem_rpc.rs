@@ -1,6 +1,7 @@
 //! The host side of `golem:rpc/types`: the `wasm-rpc` and `future-invoke-result` resources,
 //! shared by both versions (a `wasm-rpc` is its target worker, whichever version created it),
-//! and `golem:rpc/types@0.1.0` itself (0.2.0 is in `golem_rpc_v0_2`).
+//! and `golem:rpc/types@0.1.3` itself (0.2.0 is in `golem_rpc_v0_2`): 0.1.0's functions, and
+//! Golem 1.1.19+'s schedules, `cancellation-token` and `extract-*` as in 0.2.0.
 //!
 //! `async-invoke-and-await` runs the call on a background thread and hands the guest a
 //! `future-invoke-result` whose pollable really waits for that thread. A background thread (rather
@@ -13,16 +14,19 @@
 
 use std::cell::Cell;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::oneshot;
 use tokio::sync::oneshot::error::TryRecvError;
 use wasmtime::component::Resource;
+use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 use wasmtime_wasi::p2::{DynPollable, Pollable};
 
-use crate::bindings::golem::rpc0_1_0::types::{
-    Host, HostFutureInvokeResult, HostWasmRpc, RpcError, Uri, WitValue,
+use crate::bindings::golem::rpc0_1_3::types::{
+    Host, HostCancellationToken, HostFutureInvokeResult, HostWasmRpc, RpcError, Uri, ValueAndType,
+    WitType, WitValue,
 };
+use crate::schedule::ScheduleId;
 use crate::scheduler::Scheduler;
 use crate::state::{JobState, PendingInvocation, WorkerState};
 use crate::task::{self, TaskId};
@@ -247,6 +251,66 @@ impl WorkerState {
     }
 }
 
+/// The host data behind a guest's `cancellation-token` (either version's): the invocation it
+/// cancels (`None` for one that was rejected when it was scheduled).
+pub struct CancellationTokenEntry {
+    schedule: Option<ScheduleId>,
+}
+
+/// A `wasi:clocks` datetime as a time; Golem's executor panics on one `chrono` cannot represent
+/// ("Received invalid datetime from wasi"), which is a trap for the guest.
+fn system_time(datetime: Datetime) -> wasmtime::Result<SystemTime> {
+    let Datetime {
+        seconds,
+        nanoseconds,
+    } = datetime;
+    (nanoseconds < 1_000_000_000)
+        .then(|| SystemTime::UNIX_EPOCH.checked_add(Duration::new(seconds, nanoseconds)))
+        .flatten()
+        .ok_or_else(|| {
+            wasmtime::format_err!(
+                "Received invalid datetime from wasi: {{ seconds: {seconds}, nanoseconds: \
+                 {nanoseconds} }} is not a time"
+            )
+        })
+}
+
+impl WorkerState {
+    /// Schedules `function_name` on `target` at `scheduled_time` (also for dynamically linked
+    /// clients' `schedule-f`); the token cancels it.
+    pub(crate) fn schedule_call(
+        &mut self,
+        target: &WorkerId,
+        scheduled_time: Datetime,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Resource<CancellationTokenEntry>> {
+        let at = system_time(scheduled_time)?;
+        let schedule = self
+            .services()?
+            .schedule(target, function_name, function_params, at)
+            .map_err(|err| {
+                wasmtime::format_err!("cannot schedule {function_name} on worker {target}: {err}")
+            })?;
+        // Golem logs the schedule (one entry), to return the same token in a replay.
+        self.worker.api().append(1);
+        Ok(self.table.push(CancellationTokenEntry { schedule })?)
+    }
+
+    /// `cancellation-token.cancel`: cancels the invocation unless it ran already (then nothing
+    /// happens, as in Golem). Logged like Golem's.
+    pub(crate) fn cancel_scheduled(
+        &mut self,
+        token: &Resource<CancellationTokenEntry>,
+    ) -> wasmtime::Result<()> {
+        if let Some(id) = self.table.get(token)?.schedule {
+            self.services()?.cancel_schedule(id);
+        }
+        self.worker.api().append(1);
+        Ok(())
+    }
+}
+
 impl HostWasmRpc for WorkerState {
     /// Golem 1.1: `urn:worker:{component-id}/{name}` names a worker; `urn:worker:{component-id}`
     /// (no name) gets a fresh worker named by a new UUID, the same for every call through this
@@ -286,6 +350,35 @@ impl HostWasmRpc for WorkerState {
         self.rpc_async_invoke_and_await(&self_, &function_name, function_params)
     }
 
+    /// Golem's `schedule-invocation` is the cancelable one with the token dropped.
+    fn schedule_invocation(
+        &mut self,
+        self_: Resource<WasmRpcEntry>,
+        scheduled_time: Datetime,
+        function_name: String,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<()> {
+        let token = self.schedule_cancelable_invocation(
+            self_,
+            scheduled_time,
+            function_name,
+            function_params,
+        )?;
+        self.table.delete(token)?;
+        Ok(())
+    }
+
+    fn schedule_cancelable_invocation(
+        &mut self,
+        self_: Resource<WasmRpcEntry>,
+        scheduled_time: Datetime,
+        function_name: String,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Resource<CancellationTokenEntry>> {
+        let target = self.rpc_target(&self_)?;
+        self.schedule_call(&target, scheduled_time, &function_name, function_params)
+    }
+
     fn drop(&mut self, rep: Resource<WasmRpcEntry>) -> wasmtime::Result<()> {
         self.table.delete(rep)?;
         Ok(())
@@ -313,4 +406,60 @@ impl HostFutureInvokeResult for WorkerState {
     }
 }
 
-impl Host for WorkerState {}
+impl HostCancellationToken for WorkerState {
+    fn cancel(&mut self, self_: Resource<CancellationTokenEntry>) -> wasmtime::Result<()> {
+        self.cancel_scheduled(&self_)
+    }
+
+    /// Dropping the token does not cancel the invocation.
+    fn drop(&mut self, rep: Resource<CancellationTokenEntry>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+/// Golem adds these only so that bindings generators keep `value-and-type`.
+impl Host for WorkerState {
+    fn extract_value(&mut self, vnt: ValueAndType) -> wasmtime::Result<WitValue> {
+        Ok(vnt.value)
+    }
+
+    fn extract_type(&mut self, vnt: ValueAndType) -> wasmtime::Result<WitType> {
+        Ok(vnt.typ)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_outside_the_clock_trap() {
+        let at = system_time(Datetime {
+            seconds: 1,
+            nanoseconds: 500_000_000,
+        })
+        .unwrap();
+        assert_eq!(
+            at.duration_since(SystemTime::UNIX_EPOCH).unwrap(),
+            Duration::from_millis(1_500)
+        );
+        let err = system_time(Datetime {
+            seconds: 1,
+            nanoseconds: 1_000_000_000,
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Received invalid datetime from wasi"),
+            "{err}"
+        );
+        assert!(
+            system_time(Datetime {
+                seconds: u64::MAX,
+                nanoseconds: 0,
+            })
+            .is_err()
+        );
+    }
+}

@@ -15,27 +15,18 @@
 //! `invoke-and-await`, `invoke` and `async-invoke-and-await` are 0.1.0's, on the same values
 //! (converted here: the bindings have one Rust type per version).
 
-use std::time::{Duration, SystemTime};
-
 use wasmtime::component::Resource;
 use wasmtime_wasi::p2::DynPollable;
 use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 
-use crate::bindings::golem::rpc0_1_0::types as v0_1;
+use crate::bindings::golem::rpc0_1_3::types as v0_1;
 use crate::bindings::golem::rpc0_2_0::types::{
     ComponentId, Host, HostCancellationToken, HostFutureInvokeResult, HostWasmRpc, RpcError, Uuid,
     ValueAndType, WitNode, WitType, WitValue, WorkerId,
 };
-use crate::golem_rpc::{FutureInvokeEntry, WasmRpcEntry};
-use crate::schedule::ScheduleId;
+use crate::golem_rpc::{CancellationTokenEntry, FutureInvokeEntry, WasmRpcEntry};
 use crate::state::WorkerState;
 use crate::uri;
-
-/// The host data behind a guest's `cancellation-token`: the invocation it cancels (`None` for
-/// one that was rejected when it was scheduled).
-pub struct CancellationTokenEntry {
-    schedule: Option<ScheduleId>,
-}
 
 /// Converts between the two versions' `wit-node`s, which differ only in their Rust types.
 macro_rules! convert_wit_node {
@@ -151,24 +142,6 @@ pub(crate) fn from_worker_id(id: &WorkerId) -> uri::WorkerId {
     uri::WorkerId::new(from_uuid(&id.component_id.uuid), id.worker_name.clone())
 }
 
-/// A `wasi:clocks` datetime as a time; Golem's executor panics on one `chrono` cannot represent
-/// ("Received invalid datetime from wasi"), which is a trap for the guest.
-fn system_time(datetime: Datetime) -> wasmtime::Result<SystemTime> {
-    let Datetime {
-        seconds,
-        nanoseconds,
-    } = datetime;
-    (nanoseconds < 1_000_000_000)
-        .then(|| SystemTime::UNIX_EPOCH.checked_add(Duration::new(seconds, nanoseconds)))
-        .flatten()
-        .ok_or_else(|| {
-            wasmtime::format_err!(
-                "Received invalid datetime from wasi: {{ seconds: {seconds}, nanoseconds: \
-                 {nanoseconds} }} is not a time"
-            )
-        })
-}
-
 impl HostWasmRpc for WorkerState {
     fn new(&mut self, worker_id: WorkerId) -> wasmtime::Result<Resource<WasmRpcEntry>> {
         self.new_wasm_rpc(from_worker_id(&worker_id))
@@ -249,29 +222,6 @@ impl HostWasmRpc for WorkerState {
     }
 }
 
-impl WorkerState {
-    /// Schedules `function_name` on `target` at `scheduled_time` (also for dynamically linked
-    /// clients' `schedule-f`); the token cancels it.
-    pub(crate) fn schedule_call(
-        &mut self,
-        target: &uri::WorkerId,
-        scheduled_time: Datetime,
-        function_name: &str,
-        function_params: Vec<v0_1::WitValue>,
-    ) -> wasmtime::Result<Resource<CancellationTokenEntry>> {
-        let at = system_time(scheduled_time)?;
-        let schedule = self
-            .services()?
-            .schedule(target, function_name, function_params, at)
-            .map_err(|err| {
-                wasmtime::format_err!("cannot schedule {function_name} on worker {target}: {err}")
-            })?;
-        // Golem logs the schedule (one entry), to return the same token in a replay.
-        self.worker.api().append(1);
-        Ok(self.table.push(CancellationTokenEntry { schedule })?)
-    }
-}
-
 impl HostFutureInvokeResult for WorkerState {
     fn subscribe(
         &mut self,
@@ -296,11 +246,7 @@ impl HostFutureInvokeResult for WorkerState {
 impl HostCancellationToken for WorkerState {
     /// Cancels the invocation unless it ran already (then nothing happens, as in Golem).
     fn cancel(&mut self, self_: Resource<CancellationTokenEntry>) -> wasmtime::Result<()> {
-        if let Some(id) = self.table.get(&self_)?.schedule {
-            self.services()?.cancel_schedule(id);
-        }
-        self.worker.api().append(1);
-        Ok(())
+        self.cancel_scheduled(&self_)
     }
 
     /// Dropping the token does not cancel the invocation.
@@ -365,35 +311,5 @@ mod tests {
             ))
         );
         assert_eq!(v0_1::WitValue::from(new), old);
-    }
-
-    #[test]
-    fn datetimes_outside_the_clock_trap() {
-        let at = system_time(Datetime {
-            seconds: 1,
-            nanoseconds: 500_000_000,
-        })
-        .unwrap();
-        assert_eq!(
-            at.duration_since(SystemTime::UNIX_EPOCH).unwrap(),
-            Duration::from_millis(1_500)
-        );
-        let err = system_time(Datetime {
-            seconds: 1,
-            nanoseconds: 1_000_000_000,
-        })
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("Received invalid datetime from wasi"),
-            "{err}"
-        );
-        assert!(
-            system_time(Datetime {
-                seconds: u64::MAX,
-                nanoseconds: 0,
-            })
-            .is_err()
-        );
     }
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use wasmtime::component::{Component, HasSelf, Linker, Val, wasm_wave};
 use wasmtime::{Config, Engine};
 
-use crate::bindings::golem::rpc0_1_0::types::{RpcError, WitValue};
+use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::component::{ExportedFunction, FunctionSignature, LoadedComponent};
 use crate::data::DataStore;
 use crate::error::CallError;
@@ -716,18 +716,18 @@ impl Services for HostInner {
     }
 }
 
-/// Links Golem's own interfaces in both generations: 1.0/1.1 (`golem:rpc/types@0.1.0`,
+/// Links Golem's own interfaces in both generations: 1.0/1.1 (`golem:rpc/types@0.1.3`,
 /// `golem:api/host@0.2.0`) and 1.2 (`golem:rpc/types@0.2.0`, `golem:api/host@1.1.6`). wasmtime's
 /// linker matches imports semver-compatibly, so `golem:api/host@1.1.0` … `@1.1.5` imports
 /// (golem-rust 1.2.x / 1.3.x) link against 1.1.6 (plus 1.1.5's `worker-uri`), and
-/// `golem:rpc/types@0.1.x` imports against 0.1.0 for the functions 0.1.0 has.
+/// `golem:rpc/types@0.1.0` (Golem 1.0 to 1.1.18) against 0.1.3 (Golem 1.1.19+, a superset).
 fn add_golem_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
-    use crate::bindings::golem::{api0_2_0, api1_1_6, rpc0_1_0, rpc0_2_0};
+    use crate::bindings::golem::{api0_2_0, api1_1_6, rpc0_1_3, rpc0_2_0};
     type State = HasSelf<WorkerState>;
     fn get(state: &mut WorkerState) -> &mut WorkerState {
         state
     }
-    rpc0_1_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    rpc0_1_3::types::add_to_linker::<WorkerState, State>(linker, get)?;
     api0_2_0::host::add_to_linker::<WorkerState, State>(linker, get)?;
     rpc0_2_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
     api1_1_6::host::add_to_linker::<WorkerState, State>(linker, get)?;
@@ -785,7 +785,7 @@ impl Drop for HostInner {
 /// A local Golem host: loads components and runs their workers on wasmtime.
 ///
 /// Cloning is cheap and yields another handle to the same host. Every worker gets WASI (stdout
-/// and stderr inherited), `golem:rpc/types@0.1.0` and `golem:api/host@0.2.0` (Golem 1.0/1.1),
+/// and stderr inherited), `golem:rpc/types@0.1.x` and `golem:api/host@0.2.x` (Golem 1.0/1.1),
 /// and `golem:rpc/types@0.2.0` and `golem:api/host@1.1.6` (Golem 1.2). A worker the host
 /// creates starts with `{NAME}_COMPONENT_ID` for every loaded component plus the host's
 /// variables ([`Host::add_env`]) and arguments ([`Host::add_arg`]); a worker created by an RPC

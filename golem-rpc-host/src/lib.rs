@@ -1,5 +1,5 @@
 //! A local host for Golem 1.0/1.1 and 1.2 components on wasmtime 48: Golem's RPC interface and
-//! host API as 1.0/1.1 link them (`golem:rpc/types@0.1.0`, `golem:api/host@0.2.0`) and as 1.2
+//! host API as 1.0/1.1 link them (`golem:rpc/types@0.1.0` … `@0.1.3`, `golem:api/host@0.2.x`) and as 1.2
 //! does (`golem:rpc/types@0.2.0`, `golem:api/host@1.1.6`, which also serves `@1.1.0` … `@1.1.5`
 //! imports), side by side; the worker environment Golem gives every worker, and the rest of its
 //! world (WASI 0.2, outgoing `wasi:http`, `wasi:keyvalue@0.1.0`, `wasi:blobstore`, `wasi:logging`).
@@ -120,7 +120,7 @@ mod wasi_keyvalue;
 mod wasi_logging;
 mod worker;
 
-pub use bindings::golem::rpc0_1_0::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
+pub use bindings::golem::rpc0_1_3::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use component::FunctionSignature;
 pub use host::{Host, MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
 pub use output::{LogLevel, LogLine, Output, WorkerOutput};

@@ -23,8 +23,8 @@ use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use golem_rpc_host::Host;
 
-/// Run Golem components locally, with worker-to-worker RPC (Golem 1.0/1.1's golem:rpc/types@0.1.0
-/// and golem:api/host@0.2.0, Golem 1.2's golem:rpc/types@0.2.0 and golem:api/host@1.1.6).
+/// Run Golem components locally, with worker-to-worker RPC (Golem 1.0/1.1's golem:rpc/types@0.1.x
+/// and golem:api/host@0.2.x, Golem 1.2's golem:rpc/types@0.2.0 and golem:api/host@1.1.6).
 #[derive(Parser)]
 #[command(name = "golem-rpc-host", version)]
 struct Cli {

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::golem::api0_2_0::host::{PersistenceLevel, WorkerStatus};
-use crate::bindings::golem::rpc0_1_0::types::{RpcError, WitValue};
+use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::data::DataStore;
 use crate::output::OutputSink;
 use crate::promises::Promises;

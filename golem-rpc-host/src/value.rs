@@ -22,7 +22,7 @@ use std::fmt;
 
 use wasmtime::component::{ResourceAny, Type, Val};
 
-use crate::bindings::golem::rpc0_1_0::types::{Uri, WitNode, WitValue};
+use crate::bindings::golem::rpc0_1_3::types::{Uri, WitNode, WitValue};
 
 /// Deepest value nesting accepted in either direction.
 pub const MAX_DEPTH: usize = 128;

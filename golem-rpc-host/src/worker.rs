@@ -7,7 +7,7 @@ use wasmtime::component::{ComponentExportIndex, Func, Instance, Type, Val};
 use wasmtime::{Engine, Store, UpdateDeadline};
 
 use crate::bindings::golem::api0_2_0::host::WorkerStatus;
-use crate::bindings::golem::rpc0_1_0::types::{WitNode, WitValue};
+use crate::bindings::golem::rpc0_1_3::types::{WitNode, WitValue};
 use crate::component::{ExportedFunction, FunctionKind, LoadedComponent};
 use crate::error::CallError;
 use crate::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};

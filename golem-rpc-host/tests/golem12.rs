@@ -467,3 +467,42 @@ fn golem_api_1_1_5_imports_link_to_the_1_1_6_definitions() {
     // worker-uri as Golem 1.1 builds it: the name as it is, not urlencoded.
     assert_eq!(results, [format!("(\"a+b c\", \"urn:worker:{id}/a+b c\")")]);
 }
+
+/// Golem 1.1.19+ serve `golem:rpc/types@0.1.3`: 0.1.0's URI-based `wasm-rpc` with 0.2.0's
+/// schedules, cancellation tokens and `extract-*`. The host's 0.1.x definitions are 0.1.3's.
+#[test]
+fn golem_rpc_0_1_3_schedules_through_a_uri_wasm_rpc() {
+    let host = new_host();
+    host.add_component_file("legacy", &components().legacy)
+        .expect("golem:rpc/types@0.1.3 imports link");
+    let legacy = |function: &str, args: &[&str]| {
+        let name = format!("test:api12/legacy.{{{function}}}");
+        host.call_wave("legacy", "scheduler", &name, args)
+            .unwrap_or_else(|err| panic!("{function}{args:?}: {err:#}"))
+    };
+    let target = unique("scheduled-013");
+    let uri = wave_string(&host.worker_uri("probe", &target).unwrap());
+    let note = note_fn();
+    for (tag, delay_ms, cancel) in [
+        ("cancelled", "300", "true"),
+        ("soon", "300", "false"),
+        ("past", "-1000", "false"),
+    ] {
+        legacy(
+            "legacy-schedule",
+            &[&uri, &note, &wave_string(tag), delay_ms, cancel],
+        );
+    }
+    wait_until_pending(&host, &target, 0);
+    // Read back through a 0.1.3 `invoke-and-await`.
+    let notes = wave_string(&format!("{PROBE}.{{notes}}"));
+    assert_eq!(
+        legacy("legacy-strings", &[&uri, &notes]),
+        ["ok([\"past\", \"soon\"])"],
+        "the past one at once, then the other at its time; the cancelled one never"
+    );
+    assert_eq!(
+        legacy("legacy-extract", &["\"text\""]),
+        ["(\"text\", true)"]
+    );
+}

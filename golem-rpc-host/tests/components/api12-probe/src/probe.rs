@@ -1,7 +1,6 @@
 //! The `api12-probe` world: Golem 1.2's host API, with raw `wasm-rpc` calls.
 
 use std::cell::RefCell;
-use std::time::{Duration, SystemTime};
 
 wit_bindgen::generate!({
     path: "wit",
@@ -87,14 +86,7 @@ fn whoami_through(rpc: &WasmRpc) -> String {
 }
 
 fn datetime_in(delay_ms: i64) -> Datetime {
-    let now = SystemTime::now();
-    let delay = Duration::from_millis(delay_ms.unsigned_abs());
-    let at = if delay_ms < 0 {
-        now - delay
-    } else {
-        now + delay
-    };
-    let since_epoch = at.duration_since(SystemTime::UNIX_EPOCH).unwrap();
+    let since_epoch = crate::since_epoch_in(delay_ms);
     Datetime {
         seconds: since_epoch.as_secs(),
         nanoseconds: since_epoch.subsec_nanos(),
