@@ -197,7 +197,7 @@ fn malformed_input_is_reported_not_a_panic() {
     run.expect_code(2);
     assert!(
         run.stderr
-            .contains("unknown profile `golem-9` (known: golem-1.0, golem-1.2)"),
+            .contains("unknown profile `golem-9` (known: golem-1.0, golem-1.1.26, golem-1.2)"),
         "{}",
         run.stderr
     );
@@ -282,4 +282,40 @@ fn golem_1_2_callers_are_checked_against_golem_1_2() {
     run.expect_code(1).expect_stdout(
         "imports `demo:counter-client/counter-client`, which the golem-1.0 host profile",
     );
+}
+
+/// A golem-rust 1.3 era component (the host's api12-probe, `legacy` build): it imports
+/// `golem:rpc/types@0.1.3` (and calls its schedules) and `golem:api/host@1.1.5`, as served by
+/// Golem 1.1.19 to 1.1.26.
+#[test]
+fn late_golem_1_1_components_are_checked_against_golem_1_1_26() {
+    let probe = golem_rpc_host::build::build_component_with_features("api12-probe", &["legacy"])
+        .unwrap_or_else(|err| panic!("building the legacy api12-probe failed: {err:#}"));
+    let run = golem_rpc(["check".as_ref(), probe.as_os_str()]);
+    run.expect_code(0)
+        .expect_stdout("(checked against the golem-1.1.26 host profile)")
+        .expect_stdout("golem:rpc/types@0.1.3\n")
+        .expect_stdout("golem:api/host@1.1.5\n");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+
+    // Golem 1.0 and 1.1.0 had no schedules, and golem:api@0.2.0 only.
+    let run = golem_rpc([
+        "check".as_ref(),
+        probe.as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.0".as_ref(),
+    ]);
+    run.expect_code(1)
+        .expect_stdout("imports `[method]wasm-rpc.schedule-invocation` from `golem:rpc/types@0.1.3`, which the golem-1.0 host profile")
+        .expect_stdout("imports `golem:api/host@1.1.5`, which the golem-1.0 host profile");
+
+    // A caller with golem-rpc's default (Golem 1.0/1.1) clients runs there too.
+    let run = golem_rpc([
+        "check".as_ref(),
+        component("counter-caller").as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.1.26".as_ref(),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
 }
