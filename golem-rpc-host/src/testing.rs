@@ -31,7 +31,9 @@
 //! [`Components::build`] runs `cargo build --release --target wasm32-wasip2 -p …` in the
 //! workspace of the crate under test (`CARGO_MANIFEST_DIR`), once per test process for the same
 //! request; `cargo test` needs `rustup target add wasm32-wasip2`. Each [`Components::host`] is a
-//! fresh host whose workers' output is captured, so tests can run in parallel.
+//! fresh host whose workers' output is captured, so tests can run in parallel. Builds of the
+//! same packages with different features may be made in one process: each build's `.wasm` is
+//! kept apart (`{name}-{features}.wasm` beside cargo's), so no later build replaces it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -120,32 +122,39 @@ impl Build {
     }
 }
 
-/// Cargo writes a package's `.wasm` to the same path whatever its features: a build with
-/// features is copied to `{name}-{features}.wasm` so that another build cannot overwrite it.
+/// Cargo writes a package's `.wasm` to the same path whatever its features, so the next build
+/// with other features would replace what an earlier one returned. Every build's `.wasm` is
+/// copied aside, to `{name}-{features}.wasm` (`{name}-no-features.wasm` without), and that copy
+/// is returned. The copy is written to a temporary file and renamed into place, so a test
+/// loading it while another thread's build rewrites it (the same bytes) reads a whole file.
 fn keep_apart(
     artifacts: BTreeMap<String, PathBuf>,
     features: &[&str],
 ) -> anyhow::Result<BTreeMap<String, PathBuf>> {
-    if features.is_empty() {
-        return Ok(artifacts);
-    }
-    let suffix: String = features
-        .join("+")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let suffix: String = if features.is_empty() {
+        "no-features".to_string()
+    } else {
+        features
+            .join("+")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
     artifacts
         .into_iter()
         .map(|(package, wasm)| {
             let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
             let copy = wasm.with_file_name(format!("{stem}-{suffix}.wasm"));
-            std::fs::copy(&wasm, &copy).with_context(|| format!("copying {}", wasm.display()))?;
+            let partial = wasm.with_file_name(format!(".{stem}-{suffix}.{}", std::process::id()));
+            std::fs::copy(&wasm, &partial)
+                .and_then(|_| std::fs::rename(&partial, &copy))
+                .with_context(|| format!("copying {} to {}", wasm.display(), copy.display()))?;
             Ok((package, copy))
         })
         .collect()

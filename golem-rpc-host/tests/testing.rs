@@ -24,6 +24,13 @@ fn the_example_scenario_passes_with_the_right_shop_and_fails_with_a_wrong_one() 
     assert_ne!(right.path("shop").unwrap(), wrong.path("shop").unwrap());
     let failure = scenario::order_scenario(&wrong).unwrap_err().to_string();
     assert!(failure.starts_with("total: [\"ok(7)\"]"), "{failure}");
+    // The wrong build did not replace the right one: what a build returned stays what it built.
+    scenario::order_scenario(&right).unwrap();
+    let again = Components::builder(&["inventory", "shop"])
+        .workspace(&root)
+        .build()
+        .unwrap();
+    scenario::order_scenario(&again).unwrap();
 }
 
 #[test]
