@@ -65,16 +65,52 @@ pub fn build_component(package: &str, release: bool) -> anyhow::Result<PathBuf> 
         .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
 }
 
-/// Builds one package with the given cargo features (release) and copies its `.wasm` to
-/// `{name}-{features}.wasm` beside it, so builds with different features can be compared.
-/// Not memoized.
+/// Builds one package with the given cargo features (release) and returns a copy of its `.wasm`
+/// kept apart from other builds (see [`keep_apart`]), so builds with different features can be
+/// compared. Not memoized.
 pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow::Result<PathBuf> {
     let built = run_cargo(&[package.to_owned()], "wasm32-wasip2", true, features)?;
-    let wasm = &built[package];
-    let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
-    let copy = wasm.with_file_name(format!("{stem}-{}.wasm", features.join("+")));
-    std::fs::copy(wasm, &copy).with_context(|| format!("copying {}", wasm.display()))?;
-    Ok(copy)
+    keep_apart(built, features)?
+        .remove(package)
+        .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
+}
+
+/// Cargo writes a package's `.wasm` to the same path whatever its features, so the next build
+/// with other features would replace what an earlier one returned. Every build's `.wasm` is
+/// copied aside, to `{name}-{features}.wasm` (`{name}-no-features.wasm` without), and that copy
+/// is returned. The copy is written to a temporary file and renamed into place, so a test
+/// loading it while another thread's build rewrites it (the same bytes) reads a whole file.
+pub(crate) fn keep_apart(
+    artifacts: BTreeMap<String, PathBuf>,
+    features: &[&str],
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    let suffix: String = if features.is_empty() {
+        "no-features".to_string()
+    } else {
+        features
+            .join("+")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    artifacts
+        .into_iter()
+        .map(|(package, wasm)| {
+            let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
+            let copy = wasm.with_file_name(format!("{stem}-{suffix}.wasm"));
+            let partial = wasm.with_file_name(format!(".{stem}-{suffix}.{}", std::process::id()));
+            std::fs::copy(&wasm, &partial)
+                .and_then(|_| std::fs::rename(&partial, &copy))
+                .with_context(|| format!("copying {} to {}", wasm.display(), copy.display()))?;
+            Ok((package, copy))
+        })
+        .collect()
 }
 
 fn run_cargo(

@@ -113,51 +113,13 @@ impl Build {
         let features: Vec<&str> = features.iter().map(String::as_str).collect();
         let outcome =
             crate::build::cargo_build(dir, packages, "wasm32-wasip2", Some(profile), &features)
-                .and_then(|artifacts| keep_apart(artifacts, &features))
+                .and_then(|artifacts| crate::build::keep_apart(artifacts, &features))
                 .map_err(|e| format!("{e:#}"));
         built.push((request.clone(), outcome.clone()));
         outcome
             .map(|artifacts| Components { artifacts })
             .map_err(|e| anyhow!(e))
     }
-}
-
-/// Cargo writes a package's `.wasm` to the same path whatever its features, so the next build
-/// with other features would replace what an earlier one returned. Every build's `.wasm` is
-/// copied aside, to `{name}-{features}.wasm` (`{name}-no-features.wasm` without), and that copy
-/// is returned. The copy is written to a temporary file and renamed into place, so a test
-/// loading it while another thread's build rewrites it (the same bytes) reads a whole file.
-fn keep_apart(
-    artifacts: BTreeMap<String, PathBuf>,
-    features: &[&str],
-) -> anyhow::Result<BTreeMap<String, PathBuf>> {
-    let suffix: String = if features.is_empty() {
-        "no-features".to_string()
-    } else {
-        features
-            .join("+")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    artifacts
-        .into_iter()
-        .map(|(package, wasm)| {
-            let stem = wasm.file_stem().unwrap_or_default().to_string_lossy();
-            let copy = wasm.with_file_name(format!("{stem}-{suffix}.wasm"));
-            let partial = wasm.with_file_name(format!(".{stem}-{suffix}.{}", std::process::id()));
-            std::fs::copy(&wasm, &partial)
-                .and_then(|_| std::fs::rename(&partial, &copy))
-                .with_context(|| format!("copying {} to {}", wasm.display(), copy.display()))?;
-            Ok((package, copy))
-        })
-        .collect()
 }
 
 impl Components {
