@@ -65,9 +65,9 @@ pub fn build_component(package: &str, release: bool) -> anyhow::Result<PathBuf> 
         .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
 }
 
-/// Builds one package with the given cargo features (release) and returns a copy of its `.wasm`
-/// kept apart from other builds (see [`keep_apart`]), so builds with different features can be
-/// compared. Not memoized.
+/// Builds one package with the given cargo features (release) and returns a copy of its `.wasm`,
+/// `{name}-{features}.wasm` beside cargo's (`{name}-no-features.wasm` without), which later
+/// builds with other features do not replace; so builds can be compared. Not memoized.
 pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow::Result<PathBuf> {
     let built = run_cargo(&[package.to_owned()], "wasm32-wasip2", true, features)?;
     keep_apart(built, features)?
