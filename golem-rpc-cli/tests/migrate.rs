@@ -169,6 +169,13 @@ fn builds_and_answers_like_the_composed_original(ws: &Path) {
     assert!(original[0].contains("blocking_get() = 5"), "{original:?}");
 }
 
+/// Replaces `from` (which must be there) by `to` in the file at `path`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// Runs `migrate` on a fixture copy changed by `edit`; it must refuse with `expected` and
 /// leave every file as it was.
 fn refused(name: &str, edit: impl FnOnce(&Path), expected: &str) {
@@ -191,12 +198,11 @@ fn what_cannot_be_rewritten_safely_is_refused_naming_the_file() {
     refused(
         "refuse-shared-types",
         |ws| {
-            let wit = ws.join("caller/wit/caller.wit");
-            let text = std::fs::read_to_string(&wit).unwrap().replace(
+            edit(
+                &ws.join("caller/wit/caller.wit"),
                 "world caller {",
                 "world caller {\n  use demo:counter/api.{stats};",
-            );
-            std::fs::write(wit, text).unwrap();
+            )
         },
         "caller.wit: line 4: `use demo:counter/api.{stats};`: the caller's own WIT uses a type of `demo:counter`",
     );
@@ -204,25 +210,18 @@ fn what_cannot_be_rewritten_safely_is_refused_naming_the_file() {
     refused(
         "refuse-qualified",
         |ws| {
-            let lib = ws.join("caller/src/lib.rs");
-            let text = std::fs::read_to_string(&lib).unwrap().replace(
+            edit(
+                &ws.join("caller/src/lib.rs"),
                 "struct Caller;",
                 "struct Caller;\n\ntype Client = bindings::demo::counter_stub::stub_counter::Api;",
-            );
-            std::fs::write(lib, text).unwrap();
+            )
         },
         "names the stub's module outside a `use` line",
     );
     // A stub from before Golem 1.0.
     refused(
         "refuse-old-stub",
-        |ws| {
-            let stub = ws.join("counter-stub/wit/_stub.wit");
-            let text = std::fs::read_to_string(&stub)
-                .unwrap()
-                .replace("blocking-", "sync-");
-            std::fs::write(stub, text).unwrap();
-        },
+        |ws| edit(&ws.join("counter-stub/wit/_stub.wit"), "blocking-", "sync-"),
         "a stub from before Golem 1.0",
     );
 }
@@ -230,11 +229,11 @@ fn what_cannot_be_rewritten_safely_is_refused_naming_the_file() {
 #[test]
 fn a_module_of_the_targets_name_gets_the_import_another_name() {
     let ws = workspace("migrate-module-clash");
-    let lib = ws.join("caller/src/lib.rs");
-    let text = std::fs::read_to_string(&lib)
-        .unwrap()
-        .replace("struct Caller;", "mod counter {}\n\nstruct Caller;");
-    std::fs::write(lib, text).unwrap();
+    edit(
+        &ws.join("caller/src/lib.rs"),
+        "struct Caller;",
+        "mod counter {}\n\nstruct Caller;",
+    );
     golem_rpc(["migrate".as_ref(), ws.as_os_str(), "--dry-run".as_ref()])
         .expect_code(0)
         .expect_stdout("+golem_rpc::import!({ path: \"../counter/wit\", module: counter_rpc });")
@@ -245,10 +244,6 @@ fn a_module_of_the_targets_name_gets_the_import_another_name() {
 /// Turns the fixture into what Golem 1.1's stubgen leaves: `wit/stub.wit`, and the target's
 /// interfaces moved to a `demo:counter-interface` package that its world exports.
 fn golem_1_1_layout(ws: &Path) {
-    let edit = |path: &Path, from: &str, to: &str| {
-        let text = std::fs::read_to_string(path).unwrap().replace(from, to);
-        std::fs::write(path, text).unwrap();
-    };
     for dir in ["counter-stub/wit", "caller/wit/deps/demo_counter-stub"] {
         let dir = ws.join(dir);
         std::fs::rename(dir.join("_stub.wit"), dir.join("stub.wit")).unwrap();
