@@ -1,8 +1,8 @@
-//! The host side of `golem:api/host@1.1.6` (Golem 1.2), on the per-worker state `golem_api`
+//! The host side of `golem:api/host@1.1.6` (Golem 1.2), on the per-worker state `v0_2`
 //! keeps for 0.2.0.
 //!
 //! Everything 0.2.0 has (but `get-self-uri`) means the same here, so this module converts the
-//! 1.1.6 records to 0.2.0's and calls `golem_api`. New in 1.1.x (behaviour read in Golem 1.2's
+//! 1.1.6 records to 0.2.0's and calls `v0_2`. New in 1.1.x (behaviour read in Golem 1.2's
 //! executor, `durable_host/golem/v1x.rs`):
 //! - **`poll-promise`**: `none` until the promise is completed, then its payload; an unknown or
 //!   deleted promise traps with `Promise not found: …`, as `await-promise` does;
@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use wasmtime::component::{Linker, Resource};
 
+use crate::bindings::GetWorkersEntry;
 use crate::bindings::golem::api0_2_0::host as v0_2;
 use crate::bindings::golem::api1_1_6::host::{
     ComponentId, FilterComparator, ForkResult, Host, HostGetWorkers, OplogIndex, PersistenceLevel,
@@ -30,10 +31,12 @@ use crate::bindings::golem::api1_1_6::host::{
     WorkerAnyFilter, WorkerId, WorkerMetadata, WorkerPropertyFilter, WorkerStatus,
 };
 use crate::bindings::golem::rpc0_1_3::types::Uri;
-use crate::golem_api::{GetWorkersEntry, from_promise_id, nanos, promise_error};
-use crate::golem_rpc_v0_2::{from_uuid, from_worker_id, to_uuid};
-use crate::state::{RetryConfig, WorkerState};
-use crate::uri;
+use crate::interfaces::golem_api::v0_2::from_promise_id;
+use crate::interfaces::golem_api::{nanos, promise_error};
+use crate::interfaces::golem_rpc::v0_2::{from_uuid, from_worker_id, to_uuid};
+use crate::model::uri;
+use crate::worker::context::RetryConfig;
+use crate::worker::state::WorkerState;
 
 /// The 1.1.6 and 0.2.0 enums with the same cases.
 macro_rules! same_enums {
@@ -390,7 +393,7 @@ impl Host for WorkerState {
             .map(|id| uri::WorkerId::new(id, worker_name))
             .filter(|id| services.worker(id).is_some());
         self.log(1);
-        Ok(existing.map(|id| crate::golem_rpc_v0_2::to_worker_id(&id)))
+        Ok(existing.map(|id| crate::interfaces::golem_rpc::v0_2::to_worker_id(&id)))
     }
 
     fn fork(&mut self, new_name: String) -> wasmtime::Result<ForkResult> {

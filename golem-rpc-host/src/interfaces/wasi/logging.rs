@@ -1,10 +1,10 @@
 //! The host side of `wasi:logging/logging` (unversioned, as Golem 1.0/1.1 link it): each line goes
-//! to the host's output with the worker's label, level and context (see `output`), filtered by
+//! to the host's output with the worker's label, level and context (see `worker::output`), filtered by
 //! the host's log level. Golem sends them to the worker's event stream and oplog instead.
 
 use crate::bindings::wasi::logging::logging::{Host, Level};
-use crate::output::{LogLevel, LogLine};
-use crate::state::WorkerState;
+use crate::worker::output::{LogLevel, LogLine};
+use crate::worker::state::WorkerState;
 
 impl Host for WorkerState {
     fn log(&mut self, level: Level, context: String, message: String) -> wasmtime::Result<()> {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use wasmtime::component::{ResourceAny, ResourceType, Type, Val};
 
-use crate::value::{HandleContext, ValueError, type_name};
+use crate::bindings::value::{HandleContext, ValueError, type_name};
 
 /// Golem's error text for a handle whose URI is not the callee's.
 pub(crate) const DIFFERENT_WORKER: &str = "cannot resolve handle belonging to a different worker";

@@ -1,5 +1,5 @@
 //! The host side of `wasi:keyvalue@0.1.0` as Golem 1.0/1.1 link it: buckets shared by all
-//! workers of the host (see `data`), opened by name; values written through `outgoing-value` and
+//! workers of the host (see `services::data_store`), opened by name; values written through `outgoing-value` and
 //! read through `incoming-value`, whole or as wasi:io streams.
 //!
 //! As in Golem's executor: `open-bucket` always succeeds, `get` of a missing key is `none`,
@@ -8,35 +8,18 @@
 //! Golem 1.0/1.1's executor either: calling them traps with a message saying so, so that a
 //! component that works here works on Golem.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use wasmtime::component::Resource;
-use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::p2::{DynInputStream, DynOutputStream};
 
+use crate::bindings::resources::keyvalue::{
+    BucketEntry, IncomingValue, KeyValueError, OutgoingValue,
+};
 use crate::bindings::wasi::keyvalue::wasi_keyvalue_error;
 use crate::bindings::wasi::keyvalue::{atomic, eventual, eventual_batch, types};
-use crate::state::WorkerState;
-
-/// An open bucket: its name.
-pub struct BucketEntry {
-    name: String,
-}
-
-/// A value being written: the bytes so far, shared with its `output-stream` if one was taken.
-pub struct OutgoingValue {
-    data: Arc<Mutex<Vec<u8>>>,
-}
-
-/// A value read: what has not been consumed yet.
-pub struct IncomingValue {
-    data: Vec<u8>,
-}
-
-/// A `wasi:keyvalue` error: its message.
-pub struct KeyValueError {
-    message: String,
-}
+use crate::interfaces::wasi::streams::{append_stream, read_stream};
+use crate::worker::state::WorkerState;
 
 type Outcome<T> = wasmtime::Result<Result<T, Resource<KeyValueError>>>;
 
@@ -69,50 +52,6 @@ impl WorkerState {
         data.map(|data| Ok(self.table.push(IncomingValue { data })?))
             .transpose()
     }
-}
-
-/// A `wasi:io` output stream that appends to an outgoing value.
-struct AppendStream(Arc<Mutex<Vec<u8>>>);
-
-impl wasmtime_wasi::p2::OutputStream for AppendStream {
-    fn write(&mut self, bytes: bytes::Bytes) -> wasmtime_wasi::p2::StreamResult<()> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(&bytes);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> wasmtime_wasi::p2::StreamResult<()> {
-        Ok(())
-    }
-
-    fn check_write(&mut self) -> wasmtime_wasi::p2::StreamResult<usize> {
-        Ok(1 << 20)
-    }
-}
-
-#[async_trait::async_trait]
-impl wasmtime_wasi::p2::Pollable for AppendStream {
-    async fn ready(&mut self) {}
-}
-
-/// A `wasi:io` output stream appending to `data`, in the table.
-pub(crate) fn append_stream(
-    state: &mut WorkerState,
-    data: &Arc<Mutex<Vec<u8>>>,
-) -> wasmtime::Result<Resource<DynOutputStream>> {
-    let stream: DynOutputStream = Box::new(AppendStream(data.clone()));
-    Ok(state.table.push(stream)?)
-}
-
-/// A `wasi:io` input stream over `data`, in the table.
-pub(crate) fn read_stream(
-    state: &mut WorkerState,
-    data: Vec<u8>,
-) -> wasmtime::Result<Resource<DynInputStream>> {
-    let stream: DynInputStream = Box::new(MemoryInputPipe::new(data));
-    Ok(state.table.push(stream)?)
 }
 
 impl types::Host for WorkerState {}
@@ -336,7 +275,7 @@ mod cache_interface {
         self, FutureExistsResult, FutureGetOrSetResult, FutureGetResult, FutureResult,
         GetOrSetEntry, Vacancy,
     };
-    use crate::state::WorkerState;
+    use crate::worker::state::WorkerState;
 
     type Outcome<T> = Option<Result<T, Resource<KeyValueError>>>;
 

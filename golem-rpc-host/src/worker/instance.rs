@@ -8,14 +8,15 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 
 use crate::bindings::golem::api0_2_0::host::WorkerStatus;
 use crate::bindings::golem::rpc0_1_3::types::{WitNode, WitValue};
-use crate::component::{ExportedFunction, FunctionKind, LoadedComponent};
-use crate::error::CallError;
-use crate::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};
-use crate::scheduler::WorkerKey;
-use crate::state::{Services, Settings, WorkerContext, WorkerState};
-use crate::value::{
+use crate::bindings::value::{
     HandleContext, NoHandles, ValueError, results_to_wit_value_in, type_name, wit_value_to_val_in,
 };
+use crate::execution::locks::WorkerKey;
+use crate::worker::component::{ExportedFunction, FunctionKind, LoadedComponent};
+use crate::worker::context::WorkerContext;
+use crate::worker::error::CallError;
+use crate::worker::handles::{DIFFERENT_WORKER, HandleTable, ResourceNames, WorkerHandles};
+use crate::worker::state::{Services, Settings, WorkerState};
 
 /// The arguments of a call.
 pub(crate) enum CallArgs {
@@ -135,7 +136,7 @@ impl Worker {
 
     /// Runs `body` on this worker's instance (created if needed) and handle table.
     ///
-    /// The caller must hold the worker's [`crate::scheduler::WorkerLock`]. If `body` reports a
+    /// The caller must hold the worker's [`crate::execution::locks::WorkerLock`]. If `body` reports a
     /// failure of the instance (`Err(Failed)`: a trap, or an error from a host function) the
     /// instance and its handle table are dropped: wasmtime refuses to enter an instance again
     /// after a trap, so the next call starts a fresh one.

@@ -1,54 +1,26 @@
-//! The host side of `golem:api/host@0.2.0` (Golem 1.0/1.1), on a host without an oplog; 1.1.6
-//! (`golem_api_v1_1`) shares it.
-//!
-//! Golem's executor persists every side effect in a worker's oplog, replays it after a failure and
-//! lets workers shape that (persistence level, idempotence mode, atomic regions, retry policy).
-//! This host runs workers in memory, so each function gets its local meaning (behaviour read in
-//! Golem 1.1's executor, `durable_host/golem/mod.rs`):
-//! - **promises** are real and shared by all workers of the host (and [`crate::Host`]'s user):
-//!   `await-promise` returns a completed promise's payload at once and otherwise blocks the worker
-//!   until another worker (or the host's user) completes it — Golem suspends the worker instead;
-//!   an unknown or deleted promise traps with Golem's `Promise not found: …`;
-//! - **oplog index**: each worker counts the entries Golem's executor would write for what this
-//!   host sees — `create` (1), the start and end of each invocation, each `get-oplog-index` /
-//!   `create-promise` (a no-op entry whose index they return), each logged host-API call and four
-//!   per RPC call; WASI calls and stdout writes, which Golem also logs, are not counted, so the
-//!   numbers match Golem's only for components that make no such calls in between;
-//! - `set-oplog-index` (time travel) needs a replayable oplog and traps with an explanation;
-//!   `oplog-commit` returns at once;
-//! - **atomic regions, persistence level, idempotence mode, retry policy** are kept per worker and
-//!   read back as set, with Golem's defaults; nothing is retried or replayed;
-//! - **idempotency keys**: every invocation has its own key; `generate-idempotency-key` derives a
-//!   UUID v5 from it and the current oplog index, as Golem 1.1 does;
-//! - **update-worker**: every component has one version (0) here; an update to another version is
-//!   reported on stderr and ignored;
-//! - **metadata** (`get-self-metadata`, `get-worker-metadata`, `get-workers`) describes the host's
-//!   workers with what they were created with (arguments, environment), their status, version 0
-//!   and a retry count of 0 (Golem reports 0 too). Ephemeral workers are not listed.
+//! `golem:api/host@0.2.0` (Golem 1.0/1.1): promises, the oplog index, the settings a worker may
+//! change, metadata and `get-workers`, as the parent module describes them.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use wasmtime::component::Resource;
 
+use crate::bindings::GetWorkersEntry;
 use crate::bindings::golem::api0_2_0::host::{
     ComponentId, FilterComparator, Host, HostGetWorkers, PersistenceLevel, PromiseId, RetryPolicy,
     StringFilterComparator, UpdateMode, Uuid, WorkerAnyFilter, WorkerId, WorkerMetadata,
     WorkerPropertyFilter, WorkerStatus,
 };
 use crate::bindings::golem::rpc0_1_3::types::Uri;
-use crate::promises;
-use crate::state::{COMPONENT_VERSION, RetryConfig, WorkerContext, WorkerState, invocation_key};
-use crate::uri;
+use crate::interfaces::golem_api::{nanos, promise_error};
+use crate::model::uri;
+use crate::services::promises;
+use crate::worker::context::{COMPONENT_VERSION, RetryConfig, WorkerContext, invocation_key};
+use crate::worker::state::WorkerState;
 
 /// Workers per `get-next` page, as in Golem's executor.
 const WORKERS_PAGE_SIZE: usize = 50;
-
-/// The host data behind a guest's `get-workers` resource: the matching workers, not yet returned.
-pub struct GetWorkersEntry {
-    /// `None` once the last page was returned.
-    pending: Option<std::vec::IntoIter<WorkerMetadata>>,
-}
 
 fn to_uuid(id: uuid::Uuid) -> Uuid {
     let (high_bits, low_bits) = id.as_u64_pair();
@@ -192,29 +164,6 @@ impl HostGetWorkers for WorkerState {
         self.table.delete(rep)?;
         Ok(())
     }
-}
-
-/// A `duration` (nanoseconds), saturating.
-pub(crate) fn nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
-}
-
-impl WorkerState {
-    /// Appends `entries` oplog entries and returns the index of the last.
-    pub(crate) fn log(&self, entries: u64) -> u64 {
-        self.worker.api().append(entries)
-    }
-
-    /// `set-retry-policy` of either version (one oplog entry).
-    pub(crate) fn set_retry_config(&self, policy: RetryConfig) {
-        let mut api = self.worker.api();
-        api.retry_policy = policy;
-        api.append(1);
-    }
-}
-
-pub(crate) fn promise_error(err: promises::PromiseError) -> wasmtime::Error {
-    wasmtime::format_err!("{err}")
 }
 
 impl Host for WorkerState {

@@ -1,5 +1,5 @@
 //! The host side of `wasi:blobstore` (unversioned, as Golem 1.0/1.1 link it): containers of named
-//! blobs shared by all workers of the host (see `data`). Errors are strings, as in the WIT.
+//! blobs shared by all workers of the host (see `services::data_store`). Errors are strings, as in the WIT.
 //!
 //! As in Golem's executor: `create-container` of an existing container succeeds,
 //! `get-container` of a missing one fails with `Container not found`, reading a missing object
@@ -7,37 +7,19 @@
 //! exclusive, clamped to the blob's size). Unlike Golem, `clear` keeps the (now empty) container,
 //! as the WIT documents, and objects are listed in name order.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use wasmtime::component::Resource;
 use wasmtime_wasi::p2::{DynInputStream, DynOutputStream};
 
+use crate::bindings::resources::blobstore::{
+    ContainerEntry, IncomingValue, ObjectNames, OutgoingValue,
+};
 use crate::bindings::wasi::blobstore::container::{ObjectMetadata, ObjectName};
 use crate::bindings::wasi::blobstore::types::{ContainerMetadata, ObjectId};
 use crate::bindings::wasi::blobstore::{blobstore, container, types};
-use crate::state::WorkerState;
-use crate::wasi_keyvalue::{append_stream, read_stream};
-
-/// An open container: its name and when it was created.
-pub struct ContainerEntry {
-    name: String,
-    created_at: u64,
-}
-
-/// The object names of a container, not read yet.
-pub struct ObjectNames {
-    names: std::collections::VecDeque<String>,
-}
-
-/// A blob being written, shared with its `output-stream` if one was taken.
-pub struct OutgoingValue {
-    data: Arc<Mutex<Vec<u8>>>,
-}
-
-/// A blob read: what has not been consumed yet.
-pub struct IncomingValue {
-    data: Vec<u8>,
-}
+use crate::interfaces::wasi::streams::{append_stream, read_stream};
+use crate::worker::state::WorkerState;
 
 type Outcome<T> = wasmtime::Result<Result<T, String>>;
 

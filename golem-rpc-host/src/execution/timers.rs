@@ -9,14 +9,14 @@
 //! has been handed over is not affected (a no-op, as in Golem). Nothing here keeps the host
 //! alive: [`Schedules::close`] ends the thread and returns what had not run.
 //!
-//! (Not to be confused with `scheduler`, which orders the calls *on* a worker.)
+//! (Not to be confused with `locks`, which orders the calls *on* a worker.)
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::uri::WorkerId;
+use crate::model::uri::WorkerId;
 
 /// Identifies one scheduled invocation of a host.
 pub(crate) type ScheduleId = u64;

@@ -1,6 +1,5 @@
-//! Outgoing `wasi:http` (`types` and `outgoing-handler`, 0.2.0 … 0.2.12), as Golem 1.0/1.1 link
-//! it: wasmtime-wasi-http's implementation, with requests sent by the host over plain HTTP/1.1.
-//! `https` requests fail with an internal error saying so: the local host carries no TLS stack.
+//! How the host sends its workers' outgoing `wasi:http` requests: over plain HTTP/1.1. `https`
+//! requests fail with an internal error saying so: the local host carries no TLS stack.
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,11 +7,7 @@ use std::time::Duration;
 use http::uri::Scheme;
 use http_body_util::BodyExt as _;
 use wasmtime_wasi_http::io::TokioIo;
-use wasmtime_wasi_http::{
-    Error, RequestOptions, WasiBody, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
-};
-
-use crate::state::WorkerState;
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// How long a connection may take when the guest sets no timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -75,11 +70,4 @@ async fn send(
         }
     });
     Ok((response, io))
-}
-
-impl WasiHttpView for WorkerState {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        let (ctx, hooks, table) = self.http_parts();
-        WasiHttpCtxView { ctx, hooks, table }
-    }
 }

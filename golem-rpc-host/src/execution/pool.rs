@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::scheduler::WorkerKey;
-use crate::task::HOST_THREAD_STACK_SIZE;
+use crate::execution::locks::WorkerKey;
+use crate::execution::task::HOST_THREAD_STACK_SIZE;
 
 /// Most pool threads at once.
 pub(crate) const MAX_THREADS: usize = 256;

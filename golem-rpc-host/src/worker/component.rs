@@ -9,9 +9,9 @@ use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, Type};
 
-use crate::function_name::{FunctionRef, ParsedFunctionName};
-use crate::state::WorkerState;
-use crate::value::has_handles;
+use crate::bindings::value::has_handles;
+use crate::model::function_name::{FunctionRef, ParsedFunctionName};
+use crate::worker::state::WorkerState;
 
 /// What calling an [`ExportedFunction`] does.
 #[derive(Debug)]
@@ -161,7 +161,7 @@ impl LoadedComponent {
         }
         Ok(Self {
             name: name.to_string(),
-            id: crate::uri::component_id(name),
+            id: crate::model::uri::component_id(name),
             ephemeral,
             pre,
             functions,

@@ -40,27 +40,17 @@ use wasmtime::{Engine, StoreContextMut};
 use wasmtime_wasi::p2::DynPollable;
 use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 
+use crate::bindings::FutureInvokeEntry;
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, Uri, WitNode, WitValue};
-use crate::golem_rpc::{CancellationTokenEntry, FutureInvokeEntry};
-use crate::state::WorkerState;
-use crate::uri::WorkerId;
-use crate::value::{self, HandleContext, ValueError};
+use crate::bindings::resources::CancellationTokenEntry;
+use crate::bindings::value::{self, HandleContext, ValueError};
+use crate::model::uri::WorkerId;
+use crate::worker::state::ClientTarget;
+use crate::worker::state::WorkerState;
 
 /// Resource type ids handed out to client resources (`ResourceType::host_dynamic`), unique in
 /// the process so that a handle's type says which client resource it is.
 static NEXT_TYPE: AtomicU32 = AtomicU32::new(1);
-
-/// What a client resource stands for, found when it is first used.
-#[derive(Debug, Clone)]
-pub(crate) struct ClientTarget {
-    /// The component that exports it.
-    pub(crate) component: uuid::Uuid,
-    /// The exported interface calls go to, e.g. `demo:counter/api`.
-    pub(crate) interface: String,
-    /// `true`: the resource stands for the interface itself (calls `iface.{f}`); `false`: for a
-    /// resource of it (calls `iface.{R.f}` with the handle first).
-    pub(crate) interface_client: bool,
-}
 
 /// One resource of a client interface.
 struct ClientResource {
@@ -516,7 +506,7 @@ impl HandleContext for ClientHandles<'_, '_> {
             .iter()
             .find(|r| r.ty() == *rt)
             .ok_or_else(|| ValueError::new("a handle of a resource this client does not know"))?;
-        let worker = crate::uri::parse_target_uri(uri)
+        let worker = crate::model::uri::parse_target_uri(uri)
             .ok()
             .and_then(|(component, name)| Some(WorkerId::new(component, name?)))
             .ok_or_else(|| {

@@ -1,4 +1,4 @@
-//! The host side of `golem:rpc/types@0.2.0` (Golem 1.2), on the resources of `golem_rpc`.
+//! The host side of `golem:rpc/types@0.2.0` (Golem 1.2), on the semantics its parent module keeps for both versions.
 //!
 //! What 0.2.0 changes (behaviour read in Golem 1.2's executor, `durable_host/wasm_rpc/mod.rs`):
 //! - **`wasm-rpc` constructor** takes a `worker-id` record instead of a URI; it checks nothing
@@ -8,7 +8,7 @@
 //!   through that `wasm-rpc` reaches the same worker and another `wasm-rpc` another worker (0.1.0
 //!   does the same for `urn:worker:{component-id}`);
 //! - **`schedule-invocation` / `schedule-cancelable-invocation`** queue the call at a wall-clock
-//!   time like a fire-and-forget `invoke` (see `schedule`); the `cancellation-token` cancels it
+//!   time like a fire-and-forget `invoke` (see `execution::timers`); the `cancellation-token` cancels it
 //!   while it has not run, and dropping the token does not;
 //! - **`parse-uuid`, `uuid-to-string`, `extract-value`, `extract-type`** are plain functions.
 //!
@@ -19,14 +19,15 @@ use wasmtime::component::Resource;
 use wasmtime_wasi::p2::DynPollable;
 use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 
+use crate::bindings::FutureInvokeEntry;
 use crate::bindings::golem::rpc0_1_3::types as v0_1;
 use crate::bindings::golem::rpc0_2_0::types::{
     ComponentId, Host, HostCancellationToken, HostFutureInvokeResult, HostWasmRpc, RpcError, Uuid,
     ValueAndType, WitNode, WitType, WitValue, WorkerId,
 };
-use crate::golem_rpc::{CancellationTokenEntry, FutureInvokeEntry, WasmRpcEntry};
-use crate::state::WorkerState;
-use crate::uri;
+use crate::bindings::resources::{CancellationTokenEntry, WasmRpcEntry};
+use crate::model::uri;
+use crate::worker::state::WorkerState;
 
 /// Converts between the two versions' `wit-node`s, which differ only in their Rust types.
 macro_rules! convert_wit_node {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use crate::uri::WorkerId;
+use crate::model::uri::WorkerId;
 
 /// Identifies a promise: the worker that created it and the oplog index of its creation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

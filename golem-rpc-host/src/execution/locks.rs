@@ -17,9 +17,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use crate::task::TaskId;
+use crate::execution::task::TaskId;
 
-/// A worker's key in the scheduler (its serial number).
+/// A worker's key in the locks (its serial number).
 pub(crate) type WorkerKey = u64;
 
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ struct State {
     /// Queues are kept when empty: one per worker ever used, and no allocation per call.
     queues: HashMap<WorkerKey, VecDeque<Ticket>>,
     waits: HashMap<TaskId, WaitFor>,
-    /// Threads blocked in [`Scheduler::acquire`]; nobody needs waking when it is zero.
+    /// Threads blocked in [`WorkerLocks::acquire`]; nobody needs waking when it is zero.
     sleepers: usize,
 }
 
@@ -93,17 +93,17 @@ pub(crate) enum Deadlock {
 
 /// See the module documentation.
 #[derive(Default)]
-pub(crate) struct Scheduler {
+pub(crate) struct WorkerLocks {
     state: Mutex<State>,
     changed: Condvar,
 }
 
-impl Scheduler {
+impl WorkerLocks {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Wakes the waiters in [`Scheduler::acquire`] so they re-check the queues and the graph.
+    /// Wakes the waiters in [`WorkerLocks::acquire`] so they re-check the queues and the graph.
     fn changed(&self, state: &State) {
         if state.sleepers > 0 {
             self.changed.notify_all();
@@ -121,14 +121,14 @@ impl Scheduler {
             .or_default()
             .push_back(Ticket { number, task });
         Reservation {
-            scheduler: Some(self.clone()),
+            locks: Some(self.clone()),
             worker,
             number,
             task,
         }
     }
 
-    /// Like [`Scheduler::reserve`], for a task that waits in a queue (a background invocation)
+    /// Like [`WorkerLocks::reserve`], for a task that waits in a queue (a background invocation)
     /// before it acquires: it counts as waiting for the worker from now on, so that a cycle
     /// through it is seen while it is still queued.
     pub(crate) fn reserve_queued(self: &Arc<Self>, worker: WorkerKey, task: TaskId) -> Reservation {
@@ -151,9 +151,9 @@ impl Scheduler {
             };
             if front.number == number {
                 state.waits.remove(&task);
-                reservation.scheduler = None;
+                reservation.locks = None;
                 return Ok(WorkerLock {
-                    scheduler: self.clone(),
+                    locks: self.clone(),
                     worker,
                     number,
                 });
@@ -161,7 +161,7 @@ impl Scheduler {
             if state.leads_to(task, front.task) {
                 state.waits.remove(&task);
                 state.remove_ticket(worker, number);
-                reservation.scheduler = None;
+                reservation.locks = None;
                 self.changed(&state);
                 return Err(if front.task == task {
                     Deadlock::Reentrant
@@ -191,16 +191,16 @@ impl Scheduler {
         let cycle = state.leads_to(waiter, target);
         self.changed(&state);
         let wait = TaskWait {
-            scheduler: self.clone(),
+            locks: self.clone(),
             waiter,
         };
         (wait, cycle)
     }
 }
 
-/// A place in a worker's queue (see [`Scheduler::reserve`]).
+/// A place in a worker's queue (see [`WorkerLocks::reserve`]).
 pub(crate) struct Reservation {
-    scheduler: Option<Arc<Scheduler>>,
+    locks: Option<Arc<WorkerLocks>>,
     worker: WorkerKey,
     number: u64,
     task: TaskId,
@@ -208,45 +208,45 @@ pub(crate) struct Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        if let Some(scheduler) = self.scheduler.take() {
-            let mut state = scheduler.lock();
+        if let Some(locks) = self.locks.take() {
+            let mut state = locks.lock();
             state.remove_ticket(self.worker, self.number);
             // A queued task that never acquired no longer waits.
             if matches!(state.waits.get(&self.task), Some(WaitFor::Worker(w)) if *w == self.worker)
             {
                 state.waits.remove(&self.task);
             }
-            scheduler.changed(&state);
+            locks.changed(&state);
         }
     }
 }
 
 /// Exclusive use of a worker; released when dropped.
 pub(crate) struct WorkerLock {
-    scheduler: Arc<Scheduler>,
+    locks: Arc<WorkerLocks>,
     worker: WorkerKey,
     number: u64,
 }
 
 impl Drop for WorkerLock {
     fn drop(&mut self) {
-        let mut state = self.scheduler.lock();
+        let mut state = self.locks.lock();
         state.remove_ticket(self.worker, self.number);
-        self.scheduler.changed(&state);
+        self.locks.changed(&state);
     }
 }
 
 /// A registered pollable wait; removed when dropped.
 pub(crate) struct TaskWait {
-    scheduler: Arc<Scheduler>,
+    locks: Arc<WorkerLocks>,
     waiter: TaskId,
 }
 
 impl Drop for TaskWait {
     fn drop(&mut self) {
-        let mut state = self.scheduler.lock();
+        let mut state = self.locks.lock();
         state.waits.remove(&self.waiter);
-        self.scheduler.changed(&state);
+        self.locks.changed(&state);
     }
 }
 
@@ -258,28 +258,28 @@ mod tests {
 
     #[test]
     fn reentrant_acquire_is_a_deadlock() {
-        let scheduler = Arc::new(Scheduler::default());
-        let held = scheduler.acquire(scheduler.reserve(1, 10)).unwrap();
-        let again = scheduler.acquire(scheduler.reserve(1, 10));
+        let locks = Arc::new(WorkerLocks::default());
+        let held = locks.acquire(locks.reserve(1, 10)).unwrap();
+        let again = locks.acquire(locks.reserve(1, 10));
         assert_eq!(again.err(), Some(Deadlock::Reentrant));
         drop(held);
         // The failed reservation left no trace: the worker is free again.
-        let _held = scheduler.acquire(scheduler.reserve(1, 10)).unwrap();
+        let _held = locks.acquire(locks.reserve(1, 10)).unwrap();
     }
 
     #[test]
     fn tickets_are_served_in_order() {
-        let scheduler = Arc::new(Scheduler::default());
-        let first = scheduler.reserve(1, 1);
-        let second = scheduler.reserve(1, 2);
+        let locks = Arc::new(WorkerLocks::default());
+        let first = locks.reserve(1, 1);
+        let second = locks.reserve(1, 2);
         let (tx, rx) = mpsc::channel();
-        let s = scheduler.clone();
+        let s = locks.clone();
         let waiter = std::thread::spawn(move || {
             let _lock = s.acquire(second).unwrap();
             tx.send(()).unwrap();
         });
         assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
-        let lock = scheduler.acquire(first).unwrap();
+        let lock = locks.acquire(first).unwrap();
         drop(lock);
         rx.recv_timeout(Duration::from_secs(5)).unwrap();
         waiter.join().unwrap();
@@ -287,16 +287,16 @@ mod tests {
 
     #[test]
     fn cycle_through_another_worker_is_detected() {
-        let scheduler = Arc::new(Scheduler::default());
+        let locks = Arc::new(WorkerLocks::default());
         // Task 1 holds worker A and waits for worker B, held by task 2.
-        let _a = scheduler.acquire(scheduler.reserve(1, 1)).unwrap();
-        let b = scheduler.acquire(scheduler.reserve(2, 2)).unwrap();
-        let s = scheduler.clone();
+        let _a = locks.acquire(locks.reserve(1, 1)).unwrap();
+        let b = locks.acquire(locks.reserve(2, 2)).unwrap();
+        let s = locks.clone();
         let waiter = std::thread::spawn(move || s.acquire(s.reserve(2, 1)).map(|_| ()));
         std::thread::sleep(Duration::from_millis(50));
         // Task 2 now wants A: 2 → A(1) → B(2) is a cycle.
         assert_eq!(
-            scheduler.acquire(scheduler.reserve(1, 2)).err(),
+            locks.acquire(locks.reserve(1, 2)).err(),
             Some(Deadlock::Cycle)
         );
         drop(b);
@@ -305,13 +305,13 @@ mod tests {
 
     #[test]
     fn pollable_wait_breaks_the_waiting_call() {
-        let scheduler = Arc::new(Scheduler::default());
+        let locks = Arc::new(WorkerLocks::default());
         // Task 1 holds A; background task 2 waits for A; then task 1 polls task 2.
-        let _a = scheduler.acquire(scheduler.reserve(1, 1)).unwrap();
-        let s = scheduler.clone();
+        let _a = locks.acquire(locks.reserve(1, 1)).unwrap();
+        let s = locks.clone();
         let background = std::thread::spawn(move || s.acquire(s.reserve(1, 2)).map(|_| ()));
         std::thread::sleep(Duration::from_millis(50));
-        let _wait = scheduler.wait_for_task(1, 2);
+        let _wait = locks.wait_for_task(1, 2);
         assert_eq!(background.join().unwrap().err(), Some(Deadlock::Cycle));
     }
 }

@@ -1,0 +1,65 @@
+//! Golem's host interfaces, one folder per package, each version a thin adapter over the
+//! semantics its folder's `mod.rs` keeps once: `golem_rpc` (`golem:rpc/types` 0.1.x and 0.2.0),
+//! `golem_api` (`golem:api/host` 0.2.0 and 1.1.x), `wasi` (the WASI interfaces Golem adds to WASI
+//! 0.2), and `dynamic_linking` (Golem 1.2's generated client interfaces). They implement the
+//! bindings on the worker's store data and reach the rest of the host only through
+//! `worker::state::Services`.
+
+pub(crate) mod dynamic_linking;
+pub(crate) mod golem_api;
+pub(crate) mod golem_rpc;
+pub(crate) mod wasi;
+
+use wasmtime::component::{HasSelf, Linker};
+
+use crate::worker::state::WorkerState;
+
+/// Links everything a worker may import: WASI 0.2 with outgoing `wasi:http`, Golem's own
+/// interfaces in both generations, and the WASI interfaces Golem adds. (Golem 1.2's client
+/// interfaces are linked per component, when it is loaded: `dynamic_linking::link_clients`.)
+pub(crate) fn add_to_linker(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker)?;
+    add_golem_interfaces(linker)?;
+    add_worker_extras(linker)?;
+    Ok(())
+}
+
+/// Links Golem's own interfaces in both generations: 1.0/1.1 (`golem:rpc/types@0.1.3`,
+/// `golem:api/host@0.2.0`) and 1.2 (`golem:rpc/types@0.2.0`, `golem:api/host@1.1.6`). wasmtime's
+/// linker matches imports semver-compatibly, so `golem:api/host@1.1.0` … `@1.1.5` imports
+/// (golem-rust 1.2.x / 1.3.x) link against 1.1.6 (plus 1.1.5's `worker-uri`), and
+/// `golem:rpc/types@0.1.0` (Golem 1.0 to 1.1.18) against 0.1.3 (Golem 1.1.19+, a superset).
+fn add_golem_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::golem::{api0_2_0, api1_1_6, rpc0_1_3, rpc0_2_0};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    rpc0_1_3::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api0_2_0::host::add_to_linker::<WorkerState, State>(linker, get)?;
+    rpc0_2_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api1_1_6::host::add_to_linker::<WorkerState, State>(linker, get)?;
+    golem_api::v1_1::add_worker_uri(linker)?;
+    Ok(())
+}
+
+/// Links the WASI interfaces Golem 1.0/1.1 add to WASI 0.2, each in its own module.
+fn add_worker_extras(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::wasi::{blobstore, keyvalue, logging};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    keyvalue::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::wasi_keyvalue_error::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::eventual::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::eventual_batch::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::atomic::add_to_linker::<WorkerState, State>(linker, get)?;
+    keyvalue::cache::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::container::add_to_linker::<WorkerState, State>(linker, get)?;
+    blobstore::blobstore::add_to_linker::<WorkerState, State>(linker, get)?;
+    logging::logging::add_to_linker::<WorkerState, State>(linker, get)?;
+    Ok(())
+}
