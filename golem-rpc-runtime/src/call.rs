@@ -37,7 +37,7 @@ impl Target {
     #[cfg(feature = "golem-1-2")]
     pub fn worker(id: &crate::WorkerId) -> Self {
         Self {
-            rpc: WasmRpc::new(&crate::golem12::worker_id(id)),
+            rpc: WasmRpc::new(&crate::uri::worker_id(id)),
             uri: id.uri(),
             is_self: Cell::new(None),
         }
@@ -66,7 +66,7 @@ impl Target {
     #[cfg(feature = "golem-1-2")]
     pub fn ephemeral(component_id: crate::ComponentId) -> Self {
         Self {
-            rpc: WasmRpc::ephemeral(crate::golem12::component_id(component_id)),
+            rpc: WasmRpc::ephemeral(crate::uri::component_id(component_id)),
             // The host names the worker; it is never the caller itself.
             uri: Uri {
                 value: format!("urn:worker:{component_id}"),

@@ -1,11 +1,10 @@
-//! Golem 1.2's host API (feature `golem-1-2`): worker ids instead of URIs, components found by
-//! name, scheduled calls.
+//! Golem 1.2's host API (feature `golem-1-2`): components found by name (the records of worker
+//! and component ids convert in `uri`), and wall-clock times for scheduled calls.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::bindings::golem::rpc::types as rpc;
-use crate::{ComponentId, Error, WorkerId};
+use crate::{ComponentId, Error};
 
 thread_local! {
     /// Components resolved by name so far: a client per worker costs no host call.
@@ -27,27 +26,6 @@ pub(crate) fn resolve_component(name: &str) -> Result<ComponentId, Error> {
         COMPONENTS.with(|c| c.borrow_mut().insert(name.to_owned(), id));
     }
     Ok(id)
-}
-
-pub(crate) fn component_id(id: ComponentId) -> rpc::ComponentId {
-    let bits = id.as_u128();
-    rpc::ComponentId {
-        uuid: rpc::Uuid {
-            high_bits: (bits >> 64) as u64,
-            low_bits: bits as u64,
-        },
-    }
-}
-
-pub(crate) fn from_component_id(id: &rpc::ComponentId) -> ComponentId {
-    ComponentId::from_u128((u128::from(id.uuid.high_bits) << 64) | u128::from(id.uuid.low_bits))
-}
-
-pub(crate) fn worker_id(id: &WorkerId) -> rpc::WorkerId {
-    rpc::WorkerId {
-        component_id: component_id(id.component_id),
-        worker_name: id.worker_name.clone(),
-    }
 }
 
 impl From<std::time::SystemTime> for crate::Datetime {

@@ -26,7 +26,7 @@ pub fn timer(duration: std::time::Duration) -> Pollable {
 /// last segment is dropped.
 #[cfg(all(target_family = "wasm", not(feature = "golem-1-2")))]
 pub fn self_uri() -> crate::Uri {
-    crate::self_uri::worker_of(crate::bindings::golem::api::host::get_self_uri("golem-rpc"))
+    crate::uri::worker_of(crate::bindings::golem::api::host::get_self_uri("golem-rpc"))
 }
 
 /// The calling worker's URI, from `get-self-metadata` (Golem 1.2 has no `get-self-uri`).
@@ -34,7 +34,7 @@ pub fn self_uri() -> crate::Uri {
 pub fn self_uri() -> crate::Uri {
     let id = crate::bindings::golem::api::host::get_self_metadata().worker_id;
     crate::Uri::worker(
-        crate::golem12::from_component_id(&id.component_id),
+        crate::uri::from_component_id(&id.component_id),
         &id.worker_name,
     )
 }
@@ -43,5 +43,5 @@ pub fn self_uri() -> crate::Uri {
 #[cfg(all(target_family = "wasm", feature = "golem-1-2"))]
 pub fn resolve_component_id(name: &str) -> Option<crate::ComponentId> {
     crate::bindings::golem::api::host::resolve_component_id(name)
-        .map(|id| crate::golem12::from_component_id(&id))
+        .map(|id| crate::uri::from_component_id(&id))
 }

@@ -34,38 +34,3 @@ pub fn get_self_worker_id() -> crate::WorkerId {
 pub(crate) fn is_self(target: &Uri) -> bool {
     *target == get_self_uri()
 }
-
-/// `urn:worker:{id}/{name}/{function}` → `urn:worker:{id}/{name}`, normalised.
-#[cfg_attr(
-    any(feature = "golem-1-2", not(target_family = "wasm")),
-    allow(
-        dead_code,
-        reason = "only Golem 1.0/1.1's get-self-uri returns function URNs"
-    )
-)]
-pub(crate) fn worker_of(function_uri: Uri) -> Uri {
-    let worker = match function_uri.value.rsplit_once('/') {
-        Some((worker, _)) if worker.matches('/').count() == 1 => worker.to_owned(),
-        _ => function_uri.value,
-    };
-    Uri::parse(&worker).unwrap_or(Uri { value: worker })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn function_urns_become_worker_urns() {
-        let id = "a32cabe3-5c88-58ca-9baf-e38e089d8190";
-        let uri = |value: String| Uri { value };
-        assert_eq!(
-            worker_of(uri(format!("urn:worker:{id}/my+worker/golem-rpc"))).value,
-            format!("urn:worker:{id}/my+worker")
-        );
-        assert_eq!(
-            worker_of(uri(format!("urn:worker:{id}/w"))).value,
-            format!("urn:worker:{id}/w")
-        );
-    }
-}

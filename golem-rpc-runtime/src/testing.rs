@@ -443,7 +443,7 @@ pub(crate) mod fake {
         /// Golem 1.2: the worker `id`.
         #[cfg(feature = "golem-1-2")]
         pub fn new(id: &crate::bindings::golem::rpc::types::WorkerId) -> Self {
-            let component = crate::golem12::from_component_id(&id.component_id);
+            let component = crate::uri::from_component_id(&id.component_id);
             Self {
                 worker: Uri::worker(component, &id.worker_name),
             }
@@ -452,7 +452,7 @@ pub(crate) mod fake {
         /// Golem 1.2: a fresh ephemeral worker (named `ephemeral-{n}` here).
         #[cfg(feature = "golem-1-2")]
         pub fn ephemeral(id: crate::bindings::golem::rpc::types::ComponentId) -> Self {
-            let component = crate::golem12::from_component_id(&id);
+            let component = crate::uri::from_component_id(&id);
             let n = world().map_or(0, |w| {
                 let n = w.next_ephemeral.get() + 1;
                 w.next_ephemeral.set(n);

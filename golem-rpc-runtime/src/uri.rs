@@ -288,6 +288,53 @@ fn decode_name(name: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `urn:worker:{id}/{name}/{function}` → `urn:worker:{id}/{name}`, normalised.
+#[cfg_attr(
+    any(feature = "golem-1-2", not(target_family = "wasm")),
+    allow(
+        dead_code,
+        reason = "only Golem 1.0/1.1's get-self-uri returns function URNs"
+    )
+)]
+pub(crate) fn worker_of(function_uri: Uri) -> Uri {
+    let worker = match function_uri.value.rsplit_once('/') {
+        Some((worker, _)) if worker.matches('/').count() == 1 => worker.to_owned(),
+        _ => function_uri.value,
+    };
+    Uri::parse(&worker).unwrap_or(Uri { value: worker })
+}
+
+/// Golem 1.2's records of component and worker ids (`golem:rpc/types@0.2.0`).
+#[cfg(feature = "golem-1-2")]
+mod golem12 {
+    use super::{ComponentId, WorkerId};
+    use crate::bindings::golem::rpc::types as rpc;
+
+    pub(crate) fn component_id(id: ComponentId) -> rpc::ComponentId {
+        let bits = id.as_u128();
+        rpc::ComponentId {
+            uuid: rpc::Uuid {
+                high_bits: (bits >> 64) as u64,
+                low_bits: bits as u64,
+            },
+        }
+    }
+
+    pub(crate) fn from_component_id(id: &rpc::ComponentId) -> ComponentId {
+        ComponentId::from_u128((u128::from(id.uuid.high_bits) << 64) | u128::from(id.uuid.low_bits))
+    }
+
+    pub(crate) fn worker_id(id: &WorkerId) -> rpc::WorkerId {
+        rpc::WorkerId {
+            component_id: component_id(id.component_id),
+            worker_name: id.worker_name.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "golem-1-2")]
+pub(crate) use golem12::{component_id, from_component_id, worker_id};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +420,19 @@ mod tests {
         assert_eq!(decode_name("%zz+%41"), "%zz A");
         assert_eq!(decode_name("%C3%A9"), "é");
         assert_eq!(decode_name("%C3"), "\u{fffd}");
+    }
+
+    #[test]
+    fn function_urns_become_worker_urns() {
+        let id = "a32cabe3-5c88-58ca-9baf-e38e089d8190";
+        let uri = |value: String| Uri { value };
+        assert_eq!(
+            worker_of(uri(format!("urn:worker:{id}/my+worker/golem-rpc"))).value,
+            format!("urn:worker:{id}/my+worker")
+        );
+        assert_eq!(
+            worker_of(uri(format!("urn:worker:{id}/w"))).value,
+            format!("urn:worker:{id}/w")
+        );
     }
 }
