@@ -17,7 +17,7 @@ use wit_parser::{Resolve, TypeDefKind, WorldId, WorldItem, WorldKey};
 use crate::exports::{Export, Exports};
 use crate::profile::Profile;
 use crate::report::{Finding, Level, Report};
-use crate::section::{self, Record};
+use crate::section::{self, Record, UsedRecord};
 use crate::size;
 use crate::wasm::{self, Component};
 
@@ -251,21 +251,6 @@ fn check_imports(caller: &Loaded, profile: &Profile, report: &mut Report) {
     report.push(finding);
     report.findings.extend(errors);
     report.data.insert("imports".into(), json!(json_imports));
-}
-
-/// An `import!` record and which of its functions the caller's code refers to.
-pub(crate) struct UsedRecord {
-    pub record: Record,
-    /// Indices into `record.functions` whose wire name occurs in the module's data.
-    pub referenced: Vec<usize>,
-    /// The bytes the record takes in the custom section (its text), roughly.
-    pub section_bytes: usize,
-}
-
-impl UsedRecord {
-    fn referenced(&self) -> impl Iterator<Item = &section::RecordFunction> {
-        self.referenced.iter().map(|i| &self.record.functions[*i])
-    }
 }
 
 /// Step 2: the `golem-rpc:import` records and which functions are referenced.

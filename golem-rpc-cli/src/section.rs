@@ -202,6 +202,21 @@ fn excerpt(line: &str) -> String {
     }
 }
 
+/// An `import!` record and which of its functions the caller's code refers to.
+pub(crate) struct UsedRecord {
+    pub record: Record,
+    /// Indices into `record.functions` whose wire name occurs in the module's data.
+    pub referenced: Vec<usize>,
+    /// The bytes the record takes in the custom section (its text), roughly.
+    pub section_bytes: usize,
+}
+
+impl UsedRecord {
+    pub(crate) fn referenced(&self) -> impl Iterator<Item = &RecordFunction> {
+        self.referenced.iter().map(|i| &self.record.functions[*i])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

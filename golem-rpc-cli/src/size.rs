@@ -9,8 +9,8 @@
 
 use serde_json::json;
 
-use crate::check::UsedRecord;
 use crate::report::{Finding, Level, Report};
+use crate::section::UsedRecord;
 use crate::wasm::{Component, Function};
 
 /// Adds the size notes (and `sizes` JSON data) for a caller to `report`.
