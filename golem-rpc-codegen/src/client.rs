@@ -56,16 +56,16 @@ impl Module {
         modules.insert(TypeOwner::World(world_id), Vec::new());
         let mut exported = Vec::new();
         let mut world_functions = Vec::new();
+        let wire = crate::wire::Wire::new(resolve, world_id, opts.exports);
         for (key, item) in &world.exports {
             match item {
                 WorldItem::Interface { id, .. } => {
                     let iface = &resolve.interfaces[*id];
                     let (name, wire_prefix) = match key {
-                        WorldKey::Name(name) => (name.clone(), name.clone()),
-                        WorldKey::Interface(_) => (
-                            iface.name.clone().unwrap_or_default(),
-                            resolve.id_of(*id).unwrap_or_default(),
-                        ),
+                        WorldKey::Name(name) => (name.clone(), wire.inline_interface(name)),
+                        WorldKey::Interface(_) => {
+                            (iface.name.clone().unwrap_or_default(), wire.interface(*id))
+                        }
                     };
                     let id_text = resolve.id_of(*id);
                     let functions: Vec<&Function> = iface
@@ -97,7 +97,7 @@ impl Module {
             exported.push(Exported {
                 client: camel(&world.name),
                 target: format!("the functions of world `{}`", world.name),
-                wire_prefix: None,
+                wire_prefix: wire.world_functions(),
                 owner: TypeOwner::World(world_id),
                 functions: world_functions,
             });
@@ -125,6 +125,7 @@ impl Module {
                 .filter_map(|e| Some((e.owner, e.wire_prefix.clone()?)))
                 .collect(),
             manifest: Default::default(),
+            wire,
             named_results: opts.named_results.clone(),
             golem_api: opts.golem_api,
             component: opts.component.clone().unwrap_or_else(|| {

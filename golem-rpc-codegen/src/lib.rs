@@ -5,6 +5,7 @@
 //! snapshot-tested without a compiler run and reused by tools. [`generate`] takes a resolved
 //! WIT world and returns the tokens the macro expands to.
 
+pub mod application;
 mod client;
 pub mod legacy;
 mod load;
@@ -12,6 +13,7 @@ mod names;
 mod select;
 mod signature;
 mod types;
+mod wire;
 
 use std::fmt;
 
@@ -19,10 +21,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wit_parser::{Resolve, Span, WorldId};
 
-pub use load::{Loaded, NamedResults, load_path, load_str};
+pub use load::{Loaded, NamedResults, load_path, load_path_with_deps, load_str};
 pub use names::{camel, shouty, snake};
 pub use select::{check_only, select_world};
 pub use signature::signature;
+pub use wire::ExportNames;
 
 /// How to generate the clients.
 #[derive(Clone)]
@@ -46,6 +49,8 @@ pub struct Opts {
     /// resolves with `resolve-component-id`; the target's package name (`ns:pkg`) by default, as
     /// Golem 1.2's application manifests name components.
     pub component: Option<String>,
+    /// How the deployed component names the target's exports on the wire ([`ExportNames`]).
+    pub exports: ExportNames,
 }
 
 /// The Golem host API generated clients call (a cargo feature of `golem-rpc` chooses).
@@ -80,6 +85,7 @@ impl Default for Opts {
             named_results: NamedResults::default(),
             golem_api: GolemApi::default(),
             component: None,
+            exports: ExportNames::AsWritten,
         }
     }
 }

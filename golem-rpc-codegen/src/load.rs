@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use wit_parser::{Function, PackageId, Resolve, SourceMap, UnresolvedPackageGroup};
+use wit_parser::{Function, PackageId, PackageName, Resolve, SourceMap, UnresolvedPackageGroup};
 
 use crate::legacy;
 
@@ -52,6 +52,13 @@ struct Reader {
 }
 
 impl Reader {
+    /// Takes over what `other` read (its files are now this load's).
+    fn merge(&mut self, other: Reader) {
+        self.files.extend(other.files);
+        self.named_results.0.extend(other.named_results.0);
+        self.originals.extend(other.originals);
+    }
+
     /// Adds `text` (read from `path`) to `map`, rewritten to the current dialect.
     fn push(&mut self, map: &mut SourceMap, path: &str, text: String) {
         let rewritten = legacy::rewrite(&text);
@@ -137,36 +144,119 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Loads a `.wit` file, or a directory with `.wit` files and an optional `deps/` directory.
 pub fn load_path(resolve: &mut Resolve, path: &Path) -> Result<Loaded, String> {
+    load_path_with_deps(resolve, path, &[])
+}
+
+/// Loads a target's WIT like [`load_path`], taking the packages it needs and does not find in
+/// its own `deps/` from `wit_deps`: directories of package directories, as a Golem
+/// application's `witDeps` lists them. As in golem-cli's build, the first directory that has a
+/// package wins and only the packages the target needs, transitively, are read.
+pub fn load_path_with_deps(
+    resolve: &mut Resolve,
+    path: &Path,
+    wit_deps: &[PathBuf],
+) -> Result<Loaded, String> {
     let mut reader = Reader::default();
-    let package = if path.is_dir() {
-        let main = reader.parse_dir(path)?;
-        let mut deps = Vec::new();
-        let deps_dir = path.join("deps");
-        if deps_dir.is_dir() {
-            for dep in sorted_entries(&deps_dir)? {
-                if dep.is_dir() {
-                    deps.push(reader.parse_dir(&dep)?);
-                } else {
-                    match dep.extension().and_then(|e| e.to_str()) {
-                        Some("wit") => deps.push(reader.parse_file(&dep)?),
-                        // A package encoded as wasm is already resolved: added as it is.
-                        Some("wasm" | "wat") => {
-                            resolve
-                                .push_file(&dep)
-                                .map_err(|e| resolve.render_error(&e))?;
-                            reader.files.push(dep);
-                        }
-                        _ => {}
+    let main = if path.is_dir() {
+        reader.parse_dir(path)?
+    } else {
+        reader.parse_file(path)?
+    };
+    let mut deps = Vec::new();
+    let deps_dir = path.join("deps");
+    if path.is_dir() && deps_dir.is_dir() {
+        for dep in sorted_entries(&deps_dir)? {
+            if dep.is_dir() {
+                deps.push(reader.parse_dir(&dep)?);
+            } else {
+                match dep.extension().and_then(|e| e.to_str()) {
+                    Some("wit") => deps.push(reader.parse_file(&dep)?),
+                    // A package encoded as wasm is already resolved: added as it is.
+                    Some("wasm" | "wat") => {
+                        resolve
+                            .push_file(&dep)
+                            .map_err(|e| resolve.render_error(&e))?;
+                        reader.files.push(dep);
                     }
+                    _ => {}
                 }
             }
         }
-        resolve.push_groups(main, deps)
+    }
+    if !wit_deps.is_empty() {
+        add_wit_deps(resolve, &mut reader, &main, &mut deps, wit_deps)?;
+    }
+    let package = if deps.is_empty() && !path.is_dir() {
+        resolve.push_group(main)
     } else {
-        let group = reader.parse_file(path)?;
-        resolve.push_group(group)
+        resolve.push_groups(main, deps)
     };
     finish(resolve, reader, package)
+}
+
+/// Adds to `deps` the packages of `wit_deps` that `main` and `deps` need and neither has (nor
+/// `resolve`), transitively.
+fn add_wit_deps(
+    resolve: &Resolve,
+    reader: &mut Reader,
+    main: &UnresolvedPackageGroup,
+    deps: &mut Vec<UnresolvedPackageGroup>,
+    wit_deps: &[PathBuf],
+) -> Result<(), String> {
+    // Every package the witDeps directories hold, first directory first, read on its own so
+    // that only the packages used are tracked.
+    let mut available: Vec<(PackageName, Reader, UnresolvedPackageGroup)> = Vec::new();
+    for dir in wit_deps {
+        if !dir.is_dir() {
+            return Err(format!(
+                "the application's `witDeps` directory {} does not exist",
+                dir.display()
+            ));
+        }
+        for entry in sorted_entries(dir)? {
+            if entry.is_dir() {
+                let mut own = Reader::default();
+                let group = own.parse_dir(&entry)?;
+                available.push((group.main.name.clone(), own, group));
+            }
+        }
+    }
+    let packages = |group: &UnresolvedPackageGroup| {
+        std::iter::once(&group.main)
+            .chain(&group.nested)
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut have: BTreeSet<String> = resolve
+        .package_names
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    let mut wanted: Vec<PackageName> = Vec::new();
+    for group in std::iter::once(main).chain(deps.iter()) {
+        have.extend(packages(group).iter().map(ToString::to_string));
+        for package in std::iter::once(&group.main).chain(&group.nested) {
+            wanted.extend(package.foreign_deps.keys().cloned());
+        }
+    }
+    while let Some(name) = wanted.pop() {
+        if have.contains(&name.to_string()) {
+            continue;
+        }
+        let Some(index) = available.iter().position(|(n, _, _)| *n == name) else {
+            // Nobody has it: wit-parser reports it, with the line that uses it.
+            have.insert(name.to_string());
+            continue;
+        };
+        let (_, own, group) = available.remove(index);
+        have.extend(packages(&group).iter().map(ToString::to_string));
+        for package in std::iter::once(&group.main).chain(&group.nested) {
+            wanted.extend(package.foreign_deps.keys().cloned());
+        }
+        reader.merge(own);
+        deps.push(group);
+    }
+    Ok(())
 }
 
 /// Loads WIT text; `name` stands for its file name in error messages.

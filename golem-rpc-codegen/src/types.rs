@@ -50,6 +50,8 @@ pub struct Types<'a> {
     pub golem_api: crate::GolemApi,
     /// Golem 1.2: the target component's name, resolved by `new(worker_name)`.
     pub component: String,
+    /// How the deployed component names interfaces.
+    pub wire: crate::wire::Wire<'a>,
 }
 
 impl Types<'_> {
@@ -513,7 +515,7 @@ impl Types<'_> {
         let owner = self.resolve.types[id].owner;
         let prefix = match (self.wire_prefixes.get(&owner), owner) {
             (Some(prefix), _) => prefix.clone(),
-            (None, TypeOwner::Interface(iface)) => self.resolve.id_of(iface).unwrap_or_default(),
+            (None, TypeOwner::Interface(iface)) => self.wire.interface(iface),
             (None, _) => String::new(),
         };
         let drop_wire = format!("{prefix}.{{{wit_name}.drop}}");

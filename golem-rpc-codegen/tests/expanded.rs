@@ -3,17 +3,22 @@
 //! Each corpus entry (a `.wit` file or a directory with `deps/`) is expanded and formatted with
 //! prettyplease, then compared with `tests/expanded/<name>.rs`. After an intended change, run
 //! with `GOLEM_RPC_BLESS=1` to rewrite the snapshots, and review the diff. The entries in
-//! [`GOLEM_1_2`] are also expanded for Golem 1.2's API, into `tests/expanded/golem-1.2/`.
+//! [`GOLEM_1_2`] are also expanded for Golem 1.2's API, into `tests/expanded/golem-1.2/`, and
+//! those in [`GOLEM_APP`] for Golem 1.2's API with the export names of golem-cli's application
+//! build, into `tests/expanded/golem-app/`.
 
 use std::path::{Path, PathBuf};
 
-use golem_rpc_codegen::GolemApi;
+use golem_rpc_codegen::{ExportNames, GolemApi};
 use wit_parser::Resolve;
 
 /// Corpus entries also snapshotted with Golem 1.2 clients.
 const GOLEM_1_2: &[&str] = &["counter", "resources"];
 
-fn expand(path: &Path, golem_api: GolemApi) -> String {
+/// Corpus entries also snapshotted as targets built by golem-cli's application build.
+const GOLEM_APP: &[&str] = &["app", "counter"];
+
+fn expand(path: &Path, golem_api: GolemApi, exports: ExportNames) -> String {
     let mut resolve = Resolve::default();
     let loaded = golem_rpc_codegen::load_path(&mut resolve, path).expect("corpus WIT loads");
     let world = resolve
@@ -22,6 +27,7 @@ fn expand(path: &Path, golem_api: GolemApi) -> String {
     let opts = golem_rpc_codegen::Opts {
         named_results: loaded.named_results,
         golem_api,
+        exports,
         ..golem_rpc_codegen::Opts::default()
     };
     let tokens = golem_rpc_codegen::generate(&resolve, world, &opts)
@@ -41,19 +47,20 @@ fn expansions_match_snapshots() {
     entries.sort();
     assert!(entries.len() >= 4, "the corpus went missing");
     let mut failures = Vec::new();
-    let runs = entries.iter().map(|e| (e, GolemApi::V1_1)).chain(
+    let listed = |names: &'static [&str]| {
         entries
             .iter()
-            .filter(|e| GOLEM_1_2.iter().any(|n| e.file_stem().unwrap() == *n))
-            .map(|e| (e, GolemApi::V1_2)),
-    );
-    for (entry, api) in runs {
+            .filter(move |e| names.iter().any(|n| e.file_stem().unwrap() == *n))
+    };
+    let runs = entries
+        .iter()
+        .map(|e| (e, GolemApi::V1_1, ExportNames::AsWritten, "."))
+        .chain(listed(GOLEM_1_2).map(|e| (e, GolemApi::V1_2, ExportNames::AsWritten, "golem-1.2")))
+        .chain(listed(GOLEM_APP).map(|e| (e, GolemApi::V1_2, ExportNames::GolemApp, "golem-app")));
+    for (entry, api, exports, subdir) in runs {
         let name = entry.file_stem().unwrap().to_string_lossy().into_owned();
-        let actual = expand(entry, api);
-        let dir = match api {
-            GolemApi::V1_1 => root.join("expanded"),
-            GolemApi::V1_2 => root.join("expanded").join(api.name()),
-        };
+        let actual = expand(entry, api, exports);
+        let dir = root.join("expanded").join(subdir);
         let snapshot = dir.join(format!("{name}.rs"));
         if bless {
             std::fs::create_dir_all(&dir).unwrap();
@@ -64,8 +71,7 @@ fn expansions_match_snapshots() {
         if expected != actual {
             let diff = similar::TextDiff::from_lines(&expected, &actual);
             failures.push(format!(
-                "{name} ({}):\n{}",
-                api.name(),
+                "{name} ({subdir}):\n{}",
                 diff.unified_diff().header("snapshot", "generated")
             ));
         }
