@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use golem_rpc_codegen::ExportNames;
+use golem_rpc_codegen::application::{self, Membership};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
@@ -19,6 +21,8 @@ mod kw {
     syn::custom_keyword!(additional_derives);
     syn::custom_keyword!(runtime_path);
     syn::custom_keyword!(component);
+    syn::custom_keyword!(exports);
+    syn::custom_keyword!(wit_deps);
     syn::custom_keyword!(debug);
 }
 
@@ -39,6 +43,8 @@ pub struct Import {
     additional_derives: Vec<syn::Path>,
     runtime_path: Option<syn::Path>,
     component: Option<LitStr>,
+    exports: Option<LitStr>,
+    wit_deps: Option<Vec<LitStr>>,
     debug: bool,
 }
 
@@ -52,6 +58,8 @@ enum Opt {
     AdditionalDerives(Vec<syn::Path>),
     RuntimePath(syn::Path),
     Component(LitStr),
+    Exports(LitStr),
+    WitDeps(Vec<LitStr>),
     Debug(LitBool),
 }
 
@@ -66,6 +74,8 @@ impl Opt {
             Opt::AdditionalDerives(_) => "additional_derives",
             Opt::RuntimePath(_) => "runtime_path",
             Opt::Component(_) => "component",
+            Opt::Exports(_) => "exports",
+            Opt::WitDeps(_) => "wit_deps",
             Opt::Debug(_) => "debug",
         }
     }
@@ -150,6 +160,21 @@ impl Parse for Opt {
                 "component",
                 "a string: the name the target component is deployed under, e.g. `\"counter\"`",
             )?))
+        } else if l.peek(kw::exports) {
+            key!(exports);
+            Ok(Opt::Exports(value(
+                input,
+                "exports",
+                "`\"golem-app\"` (the target is built by golem-cli's application build, which moves its \
+                 exports to `ns:name-exports`) or `\"as-written\"` (built from its WIT as it is)",
+            )?))
+        } else if l.peek(kw::wit_deps) {
+            key!(wit_deps);
+            Ok(Opt::WitDeps(list(
+                input,
+                "wit_deps",
+                "a list of directories of WIT packages, e.g. `[\"../wit-deps\"]`",
+            )?))
         } else if l.peek(kw::debug) {
             key!(debug);
             Ok(Opt::Debug(value(input, "debug", "`true` or `false`")?))
@@ -169,6 +194,8 @@ impl Parse for Import {
             additional_derives: Vec::new(),
             runtime_path: None,
             component: None,
+            exports: None,
+            wit_deps: None,
             debug: false,
         };
         if input.peek(LitStr) {
@@ -216,6 +243,8 @@ impl Parse for Import {
                 Opt::AdditionalDerives(derives) => import.additional_derives = derives,
                 Opt::RuntimePath(path) => import.runtime_path = Some(path),
                 Opt::Component(component) => import.component = Some(component),
+                Opt::Exports(exports) => import.exports = Some(exports),
+                Opt::WitDeps(dirs) => import.wit_deps = Some(dirs),
                 Opt::Debug(debug) => import.debug = debug.value,
             }
             if content.is_empty() {
@@ -245,11 +274,19 @@ impl Import {
                  URI and need no component name",
             ));
         }
+        let explicit_exports = self.export_names()?;
         let mut resolve = Resolve::default();
+        let mut target = Target {
+            exports: explicit_exports.unwrap_or_default(),
+            component: None,
+            manifests: Vec::new(),
+        };
         let (span, loaded) = match &self.source {
             Source::Path(path) => {
                 let span = path.span();
-                let loaded = golem_rpc_codegen::load_path(&mut resolve, &self.resolve_path(path)?)
+                let wit = self.resolve_path(path)?;
+                let wit_deps = self.in_application(path, &wit, explicit_exports, &mut target)?;
+                let loaded = golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &wit_deps)
                     .map_err(|e| wit_error(span, &e))?;
                 (span, loaded)
             }
@@ -299,7 +336,12 @@ impl Import {
             } else {
                 golem_rpc_codegen::GolemApi::V1_1
             },
-            component: self.component.as_ref().map(LitStr::value),
+            component: self
+                .component
+                .as_ref()
+                .map(LitStr::value)
+                .or(target.component.filter(|_| cfg!(feature = "golem-1-2"))),
+            exports: target.exports,
         };
         let clients = golem_rpc_codegen::generate(&resolve, world, &opts).map_err(|errors| {
             combine(errors.iter().map(|e| syn::Error::new(span, e)))
@@ -311,7 +353,7 @@ impl Import {
         } else {
             clients
         };
-        let tracked = files.iter().map(|p| {
+        let tracked = files.iter().chain(&target.manifests).map(|p| {
             let p = p.display().to_string();
             quote!(
                 const _: &[u8] = include_bytes!(#p);
@@ -338,10 +380,92 @@ impl Import {
         }
     }
 
+    /// The `exports` option, if given.
+    fn export_names(&self) -> syn::Result<Option<ExportNames>> {
+        let Some(exports) = &self.exports else {
+            return Ok(None);
+        };
+        match exports.value().as_str() {
+            "golem-app" => Ok(Some(ExportNames::GolemApp)),
+            "as-written" => Ok(Some(ExportNames::AsWritten)),
+            other => Err(syn::Error::new(
+                exports.span(),
+                format!(
+                    "unknown `exports: \"{other}\"`: use `\"golem-app\"` (the target is built by \
+                     golem-cli's application build, which moves its exports to `ns:name-exports`) \
+                     or `\"as-written\"` (built from its WIT as it is)"
+                ),
+            )),
+        }
+    }
+
+    /// When the target's WIT (`wit`, given as `path`) belongs to a Golem application, takes from
+    /// its manifests what golem-cli's build does with the target (unless options say otherwise)
+    /// and returns the directories its WIT dependencies come from.
+    fn in_application(
+        &self,
+        path: &LitStr,
+        wit: &Path,
+        explicit_exports: Option<ExportNames>,
+        target: &mut Target,
+    ) -> syn::Result<Vec<PathBuf>> {
+        let base = manifest_dir();
+        let explicit_deps = self.wit_deps.as_ref().map(|dirs| {
+            dirs.iter()
+                .map(|d| base.join(d.value()))
+                .collect::<Vec<_>>()
+        });
+        let app = application::find(wit).map_err(|e| {
+            syn::Error::new(
+                path.span(),
+                format!(
+                    "the target's WIT lies in a Golem application whose manifest cannot be read: {e}"
+                ),
+            )
+        })?;
+        let Some(app) = app else {
+            return Ok(explicit_deps.unwrap_or_default());
+        };
+        target.manifests.clone_from(&app.manifests);
+        let wit_deps = explicit_deps.unwrap_or_else(|| app.wit_deps.clone());
+        match (app.membership(wit), explicit_exports) {
+            (Membership::Component(component), exports) => {
+                target.exports = exports.unwrap_or(ExportNames::GolemApp);
+                target.component = Some(component.name.clone());
+            }
+            (_, Some(exports)) => target.exports = exports,
+            (membership, None) => {
+                let why = match membership {
+                    Membership::Several(components) => format!(
+                        "the components {} all name it as their `sourceWit`",
+                        components
+                            .iter()
+                            .map(|c| format!("`{}` ({})", c.name, c.manifest.display()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => "no component of it names this directory as its `sourceWit`".to_string(),
+                };
+                return Err(syn::Error::new(
+                    path.span(),
+                    format!(
+                        "the target's WIT `{}` lies in the Golem application of {}, but {why}, so \
+                         golem-rpc cannot tell how the deployed component names its exports: add \
+                         `exports: \"golem-app\"` if golem-cli builds the target from this WIT \
+                         (its exports move to `ns:name-exports`) or `exports: \"as-written\"` if \
+                         it is built from this WIT as it is (and, for Golem 1.2 clients, \
+                         `component: \"..\"`, the name it is deployed under)",
+                        wit.display(),
+                        app.root.display()
+                    ),
+                ));
+            }
+        }
+        Ok(wit_deps)
+    }
+
     fn resolve_path(&self, path: &LitStr) -> syn::Result<PathBuf> {
-        let base = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_default();
+        let base = manifest_dir();
         let given = path.value();
         let joined = base.join(&given);
         joined.canonicalize().map_err(|_| {
@@ -356,6 +480,22 @@ impl Import {
             )
         })
     }
+}
+
+/// The calling crate's directory, which relative paths start from.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// What the target's Golem application (if any) and the options say about the deployed target.
+struct Target {
+    exports: ExportNames,
+    /// The component's name in its application manifest.
+    component: Option<String>,
+    /// The manifests read, tracked like the WIT files.
+    manifests: Vec<PathBuf>,
 }
 
 /// Writes the formatted expansion to a file and expands to `include!` of it, so rustc errors

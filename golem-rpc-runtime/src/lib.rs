@@ -134,6 +134,13 @@ pub use imports::CancellationToken;
 /// - `blocking_f(..) -> T` and `try_blocking_f(..) -> Result<T, golem_rpc::Error>` wait for the result;
 /// - `f(..) -> FutureFResult` starts the call; the future has `subscribe()`, `get()` and `try_get()`;
 /// - for functions without results, `f(..)` / `try_f(..)` are fire-and-forget.
+///
+/// When the target's WIT lies in a Golem application (a `golem.yaml` at its directory or
+/// above), the application's manifests say where the packages it uses come from (`witDeps`),
+/// under which names golem-cli's build exports its functions (`ns:name-exports/…`) and, for
+/// Golem 1.2 clients, which component `new(worker_name)` resolves; the options `wit_deps`,
+/// `exports` and `component` override them. The braced form `import!({ path: "..", .. })` takes
+/// these and the other options the README lists.
 pub use golem_rpc_macro::import;
 
 /// Items generated code refers to. Not public API: it changes with every release, and the
