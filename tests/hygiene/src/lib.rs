@@ -39,6 +39,12 @@ pub mod golem_rpc {}
     path: "../../golem-rpc-codegen/tests/codegen/resources.wit",
     runtime_path: ::rpc,
 });
+// A target built by golem-cli's application build (its exports in demo:app-exports).
+::rpc::import!({
+    path: "../../golem-rpc-codegen/tests/codegen/app.wit",
+    runtime_path: ::rpc,
+    exports: "golem-app",
+});
 // Two targets that share a dependency package (test:units).
 ::rpc::import!({
     path: "../../golem-rpc-codegen/tests/codegen/surveyor",
