@@ -422,11 +422,22 @@ fn check_targets(records: &[UsedRecord], targets: &[PathBuf], report: &mut Repor
             }
         };
         let exports = Exports::of(&target.resolve, target.world);
-        let matching: Vec<(usize, &UsedRecord)> = records
+        // The records whose calls this target answers; failing any, those of its package (so a
+        // target that lacks what its caller calls is compared, and the calls reported).
+        let answered: Vec<(usize, &UsedRecord)> = records
             .iter()
             .enumerate()
-            .filter(|(_, used)| exports.matches(&used.record))
+            .filter(|(_, used)| exports.answers(&used.record))
             .collect();
+        let matching: Vec<(usize, &UsedRecord)> = if answered.is_empty() {
+            records
+                .iter()
+                .enumerate()
+                .filter(|(_, used)| exports.matches(&used.record))
+                .collect()
+        } else {
+            answered
+        };
         if matching.is_empty() {
             let imported: Vec<String> = records
                 .iter()

@@ -53,20 +53,29 @@ impl<'a> Exports<'a> {
     /// here, or one of its functions is in an interface exported here, or (for a target with
     /// only world-level functions, whose package a component does not keep) all its functions
     /// are world-level and one of them is exported here.
+    /// Whether this target is what `record` was generated for: it exports an interface (or,
+    /// for world-level functions, a function) the record calls, or, failing that, it is of the
+    /// record's package.
     pub(crate) fn matches(&self, record: &Record) -> bool {
-        self.packages.contains(&record.target)
-            || record.functions.iter().any(|f| {
-                interface_of(&f.wire_name)
-                    .is_some_and(|iface| self.interfaces.iter().any(|(name, _)| name == iface))
-            })
-            || (record
+        self.packages.contains(&record.target) || self.answers(record)
+    }
+
+    /// Whether this target exports an interface `record` calls or, when it calls only
+    /// world-level functions, one of those. Of two records of one package (e.g. imported once
+    /// with golem-cli's export names and once as written), only the one whose names the target
+    /// exports.
+    pub(crate) fn answers(&self, record: &Record) -> bool {
+        record.functions.iter().any(|f| {
+            interface_of(&f.wire_name)
+                .is_some_and(|iface| self.interfaces.iter().any(|(name, _)| name == iface))
+        }) || (record
+            .functions
+            .iter()
+            .all(|f| interface_of(&f.wire_name).is_none())
+            && record
                 .functions
                 .iter()
-                .all(|f| interface_of(&f.wire_name).is_none())
-                && record
-                    .functions
-                    .iter()
-                    .any(|f| self.functions.iter().any(|g| g.name == f.wire_name)))
+                .any(|f| self.functions.iter().any(|g| g.name == f.wire_name)))
     }
 
     pub(crate) fn describe(&self) -> String {

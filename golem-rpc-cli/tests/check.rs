@@ -319,3 +319,39 @@ fn late_golem_1_1_components_are_checked_against_golem_1_1_26() {
     run.expect_code(0);
     assert_eq!(run.errors(), 0, "{}", run.stdout);
 }
+
+/// tests/golem-app: `app-caller` imports `counters` twice, once with golem-cli's export names
+/// (the application's default) and once as written.
+fn golem_app(package: &str, features: &[&str]) -> std::path::PathBuf {
+    golem_rpc_host::build::build_component_with_features(package, features)
+        .unwrap_or_else(|err| panic!("building {package} failed: {err:#}"))
+}
+
+#[test]
+fn each_import_of_a_golem_app_target_is_checked_against_the_build_it_names() {
+    let caller = golem_app("app-caller", &["golem-1-2"]);
+    let golem_cli_built = golem_app("app-counters", &[]);
+    let plain = golem_app("app-counters", &["plain"]);
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller.as_os_str(),
+        golem_cli_built.as_os_str(),
+        plain.as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("rpc:counters-exports/api.{counter.new}")
+        .expect_stdout("rpc:counters-exports/counters-inline-functions.{version}")
+        .expect_stdout("exports all 10 functions the caller calls of `rpc:counters`")
+        .expect_stdout("exports all 3 functions the caller calls of `rpc:counters`");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+
+    // Only the build golem-cli makes: the as-written import is left unverified, not failed.
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller.as_os_str(),
+        golem_cli_built.as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("`rpc:counters` was not compared with a target component");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+}
