@@ -219,10 +219,7 @@ fn cargo_subcommand_drops_its_name() {
 /// `caller12` (tests/components): clients built with golem-rpc's `golem-1-2` feature.
 fn caller12() -> &'static std::path::Path {
     static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    BUILT.get_or_init(|| {
-        golem_rpc_host::build::build_component_with_features("caller12", &["golem-1-2"])
-            .unwrap_or_else(|err| panic!("building caller12 failed: {err:#}"))
-    })
+    BUILT.get_or_init(|| built("caller12", &["golem-1-2"]))
 }
 
 #[test]
@@ -320,18 +317,19 @@ fn late_golem_1_1_components_are_checked_against_golem_1_1_26() {
     assert_eq!(run.errors(), 0, "{}", run.stdout);
 }
 
-/// tests/golem-app: `app-caller` imports `counters` twice, once with golem-cli's export names
-/// (the application's default) and once as written.
-fn golem_app(package: &str, features: &[&str]) -> std::path::PathBuf {
+/// `package` built with `features` (release), kept apart from its other builds.
+fn built(package: &str, features: &[&str]) -> std::path::PathBuf {
     golem_rpc_host::build::build_component_with_features(package, features)
         .unwrap_or_else(|err| panic!("building {package} failed: {err:#}"))
 }
 
+/// tests/golem-app: `app-caller` imports `counters` twice, once with golem-cli's export names
+/// (the application's default) and once as written.
 #[test]
 fn each_import_of_a_golem_app_target_is_checked_against_the_build_it_names() {
-    let caller = golem_app("app-caller", &["golem-1-2"]);
-    let golem_cli_built = golem_app("app-counters", &[]);
-    let plain = golem_app("app-counters", &["plain"]);
+    let caller = built("app-caller", &["golem-1-2"]);
+    let golem_cli_built = built("app-counters", &[]);
+    let plain = built("app-counters", &["plain"]);
     let run = golem_rpc([
         "check".as_ref(),
         caller.as_os_str(),

@@ -209,7 +209,8 @@ fn add_wit_deps(
     for dir in wit_deps {
         if !dir.is_dir() {
             return Err(format!(
-                "the application's `witDeps` directory {} does not exist",
+                "the WIT dependency directory {} does not exist (check the application's `witDeps` \
+                 or the `wit_deps` option of `import!`)",
                 dir.display()
             ));
         }

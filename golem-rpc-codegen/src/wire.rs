@@ -8,7 +8,7 @@
 //! `export foo: interface { .. }` of world `w` becomes interface `w-foo` there, and world-level
 //! functions become interface `w-inline-functions`. Exports of other packages keep their names.
 
-use wit_parser::{InterfaceId, Resolve, WorldId};
+use wit_parser::{InterfaceId, Resolve, WorldId, WorldItem};
 
 /// How the deployed component names the target's exports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,18 +66,19 @@ impl<'a> Wire<'a> {
         ))
     }
 
-    /// An interface exported by name (`export demo:counter/api;`, `export api;`) or any other
-    /// interface whose resources are called (`demo:counter/api`).
+    /// An interface exported by name (`export demo:counter/api;`) or any other interface whose
+    /// resources are called (`demo:counter/api`). golem-cli moves only the interfaces of the
+    /// world's own package that the world exports; every other keeps its name.
     pub(crate) fn interface(&self, id: InterfaceId) -> String {
         let iface = &self.resolve.interfaces[id];
-        let written = self.resolve.id_of(id).unwrap_or_default();
+        let world = &self.resolve.worlds[self.world];
+        let moved = iface.package == world.package
+            && world.exports.values().any(
+                |item| matches!(item, WorldItem::Interface { id: exported, .. } if *exported == id),
+            );
         match (self.exports_package(), &iface.name) {
-            (Some((package, version)), Some(name))
-                if iface.package == self.resolve.worlds[self.world].package =>
-            {
-                format!("{package}/{name}{version}")
-            }
-            _ => written,
+            (Some((package, version)), Some(name)) if moved => format!("{package}/{name}{version}"),
+            _ => self.resolve.id_of(id).unwrap_or_default(),
         }
     }
 
