@@ -11,6 +11,7 @@ pub mod legacy;
 mod load;
 mod names;
 mod select;
+pub mod shipped;
 mod signature;
 mod types;
 mod wire;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use wit_parser::{Function, PackageId, PackageName, Resolve, SourceMap, UnresolvedPackageGroup};
 
 use crate::legacy;
+use crate::shipped::ShippedPackage;
 
 /// A target's WIT, loaded into a [`Resolve`].
 #[derive(Debug, Clone)]
@@ -144,17 +145,20 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Loads a `.wit` file, or a directory with `.wit` files and an optional `deps/` directory.
 pub fn load_path(resolve: &mut Resolve, path: &Path) -> Result<Loaded, String> {
-    load_path_with_deps(resolve, path, &[])
+    load_path_with_deps(resolve, path, &[], &[])
 }
 
 /// Loads a target's WIT like [`load_path`], taking the packages it needs and does not find in
 /// its own `deps/` from `wit_deps`: directories of package directories, as a Golem
 /// application's `witDeps` lists them. As in golem-cli's build, the first directory that has a
-/// package wins and only the packages the target needs, transitively, are read.
+/// package wins and only the packages the target needs, transitively, are read. What neither
+/// has is taken from `shipped` (golem-rpc's own copies of Golem's and WASI's packages,
+/// [`crate::shipped`]), if it is there.
 pub fn load_path_with_deps(
     resolve: &mut Resolve,
     path: &Path,
     wit_deps: &[PathBuf],
+    shipped: &[ShippedPackage],
 ) -> Result<Loaded, String> {
     let mut reader = Reader::default();
     let main = if path.is_dir() {
@@ -183,8 +187,8 @@ pub fn load_path_with_deps(
             }
         }
     }
-    if !wit_deps.is_empty() {
-        add_wit_deps(resolve, &mut reader, &main, &mut deps, wit_deps)?;
+    if !wit_deps.is_empty() || !shipped.is_empty() {
+        add_wit_deps(resolve, &mut reader, &main, &mut deps, wit_deps, shipped)?;
     }
     let package = if deps.is_empty() && !path.is_dir() {
         resolve.push_group(main)
@@ -194,14 +198,15 @@ pub fn load_path_with_deps(
     finish(resolve, reader, package)
 }
 
-/// Adds to `deps` the packages of `wit_deps` that `main` and `deps` need and neither has (nor
-/// `resolve`), transitively.
+/// Adds to `deps` the packages of `wit_deps`, then of `shipped`, that `main` and `deps` need and
+/// neither has (nor `resolve`), transitively.
 fn add_wit_deps(
     resolve: &Resolve,
     reader: &mut Reader,
     main: &UnresolvedPackageGroup,
     deps: &mut Vec<UnresolvedPackageGroup>,
     wit_deps: &[PathBuf],
+    shipped: &[ShippedPackage],
 ) -> Result<(), String> {
     // Every package the witDeps directories hold, first directory first, read on its own so
     // that only the packages used are tracked.
@@ -221,6 +226,20 @@ fn add_wit_deps(
                 available.push((group.main.name.clone(), own, group));
             }
         }
+    }
+    // golem-rpc's copies come last; they are not files of the target (nothing to track).
+    for package in shipped {
+        let mut own = Reader::default();
+        let mut map = SourceMap::new();
+        for (file, text) in package.files {
+            own.push(
+                &mut map,
+                &format!("<golem-rpc's {}/{file}>", package.dir),
+                text.to_string(),
+            );
+        }
+        let group = own.parse(map)?;
+        available.push((group.main.name.clone(), own, group));
     }
     let packages = |group: &UnresolvedPackageGroup| {
         std::iter::once(&group.main)

@@ -119,7 +119,7 @@ fn wit_deps_supply_only_what_the_target_needs() {
     let wit = root.join("components-rust/billing/wit");
     let mut resolve = Resolve::default();
     let loaded =
-        golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &[root.join("wit-deps")])
+        golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &[root.join("wit-deps")], &[])
             .unwrap();
     let names: Vec<String> = resolve
         .packages
@@ -163,6 +163,7 @@ fn the_targets_own_deps_come_before_the_applications() {
         &mut resolve,
         &root.join("wit"),
         &[root.join("wit-deps")],
+        &[],
     )
     .unwrap();
     let money = resolve
@@ -175,4 +176,96 @@ fn the_targets_own_deps_come_before_the_applications() {
         wit_parser::TypeDefKind::Record(record) => assert_eq!(record.fields.len(), 2),
         other => panic!("{other:?}"),
     }
+}
+
+/// A target that uses Golem's host API and WASI's clocks, with no `deps/` and no application.
+const COUNTERS: &str = "package rpc:counters;
+
+interface api {
+  use golem:api/host@1.1.6.{promise-id};
+  use wasi:clocks/wall-clock@0.2.0.{datetime};
+  await-promise: func(id: promise-id) -> list<u8>;
+  at: func(when: datetime) -> u64;
+}
+
+world counters { export api; }
+";
+
+#[test]
+fn golems_and_wasis_packages_that_nothing_provides_come_from_golem_rpcs_copies() {
+    use golem_rpc_codegen::{GolemApi, shipped::shipped};
+    let root = tree("shipped", &[("wit/counters.wit", COUNTERS)]);
+    let wit = root.join("wit");
+
+    let mut resolve = Resolve::default();
+    let loaded =
+        golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &[], shipped(GolemApi::V1_2))
+            .unwrap();
+    let mut names: Vec<String> = resolve
+        .packages
+        .iter()
+        .map(|(_, p)| p.name.to_string())
+        .collect();
+    names.sort();
+    // golem:api/host@1.1.6 needs golem:rpc (and it wasi:io); only what is used is read.
+    assert_eq!(
+        names,
+        [
+            "golem:api@1.1.6",
+            "golem:rpc@0.2.0",
+            "rpc:counters",
+            "wasi:clocks@0.2.0",
+            "wasi:io@0.2.0"
+        ]
+    );
+    // The copies are not the target's files: nothing to track or digest.
+    assert_eq!(loaded.files, [wit.join("counters.wit")]);
+
+    // What the application (or the target's deps/) provides wins over the copies.
+    let own = tree(
+        "shipped-own",
+        &[
+            ("wit/counters.wit", COUNTERS),
+            (
+                "wit-deps/golem-1.x/host.wit",
+                "package golem:api@1.1.6;\ninterface host { type promise-id = string; }\n",
+            ),
+        ],
+    );
+    let mut resolve = Resolve::default();
+    golem_rpc_codegen::load_path_with_deps(
+        &mut resolve,
+        &own.join("wit"),
+        &[own.join("wit-deps")],
+        shipped(GolemApi::V1_2),
+    )
+    .unwrap();
+    assert!(
+        resolve
+            .types
+            .iter()
+            .any(|(_, t)| t.name.as_deref() == Some("promise-id")
+                && matches!(
+                    t.kind,
+                    wit_parser::TypeDefKind::Type(wit_parser::Type::String)
+                )),
+        "the application's golem:api is used"
+    );
+
+    // Golem 1.0/1.1's copies have golem:api@0.2.0, not 1.1.6: wit-parser names the package and
+    // the line that uses it.
+    let err = golem_rpc_codegen::load_path_with_deps(
+        &mut Resolve::default(),
+        &wit,
+        &[],
+        shipped(GolemApi::V1_1),
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("golem:api@1.1.6") && err.contains("counters.wit:4"),
+        "{err}"
+    );
+    // And without any, as before.
+    let err = golem_rpc_codegen::load_path(&mut Resolve::default(), &wit).unwrap_err();
+    assert!(err.contains("golem:api"), "{err}");
 }

@@ -20,7 +20,10 @@ const GOLEM_APP: &[&str] = &["app", "counter"];
 
 fn expand(path: &Path, golem_api: GolemApi, exports: ExportNames) -> String {
     let mut resolve = Resolve::default();
-    let loaded = golem_rpc_codegen::load_path(&mut resolve, path).expect("corpus WIT loads");
+    // As `import!` reads a target: what nothing provides comes from golem-rpc's own copies.
+    let shipped = golem_rpc_codegen::shipped::shipped(golem_api);
+    let loaded = golem_rpc_codegen::load_path_with_deps(&mut resolve, path, &[], shipped)
+        .expect("corpus WIT loads");
     let world = resolve
         .select_world(&[loaded.package], None)
         .expect("corpus has one world");

@@ -286,8 +286,10 @@ impl Import {
                 let span = path.span();
                 let wit = self.resolve_path(path)?;
                 let wit_deps = self.in_application(path, &wit, explicit_exports, &mut target)?;
-                let loaded = golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &wit_deps)
-                    .map_err(|e| wit_error(span, &e))?;
+                let shipped = golem_rpc_codegen::shipped::shipped(golem_api());
+                let loaded =
+                    golem_rpc_codegen::load_path_with_deps(&mut resolve, &wit, &wit_deps, shipped)
+                        .map_err(|e| wit_error(span, &e))?;
                 (span, loaded)
             }
             Source::Inline(wit) => {
@@ -331,11 +333,7 @@ impl Import {
             module: self.module.as_ref().map(ToString::to_string),
             wit_digest: self.digest(&files),
             named_results,
-            golem_api: if cfg!(feature = "golem-1-2") {
-                golem_rpc_codegen::GolemApi::V1_2
-            } else {
-                golem_rpc_codegen::GolemApi::V1_1
-            },
+            golem_api: golem_api(),
             component: self
                 .component
                 .as_ref()
@@ -541,4 +539,13 @@ fn combine(errors: impl Iterator<Item = syn::Error>) -> Option<syn::Error> {
 /// A WIT loading error, rendered by wit-parser with its `file:line:col` and source line.
 fn wit_error(span: Span, rendered: &str) -> syn::Error {
     syn::Error::new(span, format!("failed to load the target's WIT: {rendered}"))
+}
+
+/// The Golem host API the clients are built for (golem-rpc's `golem-1-2` feature chooses).
+fn golem_api() -> golem_rpc_codegen::GolemApi {
+    if cfg!(feature = "golem-1-2") {
+        golem_rpc_codegen::GolemApi::V1_2
+    } else {
+        golem_rpc_codegen::GolemApi::V1_1
+    }
 }

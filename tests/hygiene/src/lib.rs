@@ -45,6 +45,11 @@ pub mod golem_rpc {}
     runtime_path: ::rpc,
     exports: "golem-app",
 });
+// A target whose Golem host API packages nothing provides (golem-rpc's copies are used).
+::rpc::import!({
+    path: "../../golem-rpc-codegen/tests/codegen/golem-host.wit",
+    runtime_path: ::rpc,
+});
 // Two targets that share a dependency package (test:units).
 ::rpc::import!({
     path: "../../golem-rpc-codegen/tests/codegen/surveyor",

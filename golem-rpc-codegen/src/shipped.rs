@@ -1,0 +1,96 @@
+//! The Golem and WASI WIT packages golem-rpc ships: the packages its own bindings are built from
+//! (golem-rpc-runtime's `wit/deps` for Golem 1.0/1.1, `wit-golem-1.2/deps` for Golem 1.2; this
+//! crate carries identical copies under `wit/`, a test keeps them so).
+//!
+//! A target's WIT that uses one of these packages and finds it nowhere else (not in its own
+//! `deps/`, not in an application's `witDeps`) is read with golem-rpc's copy, so a target that
+//! imports only Golem's host API needs no copied dependencies at all.
+
+use crate::GolemApi;
+
+/// One shipped package: its directory (for messages) and its files' names and text.
+#[derive(Debug, Clone, Copy)]
+pub struct ShippedPackage {
+    /// `golem-1.2/golem-api`.
+    pub dir: &'static str,
+    /// `(file name, WIT text)`.
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! package {
+    ($dir:literal: $($file:literal),+) => {
+        ShippedPackage {
+            dir: $dir,
+            files: &[$(($file, include_str!(concat!("../wit/", $dir, "/", $file)))),+],
+        }
+    };
+}
+
+const GOLEM_1_1: &[ShippedPackage] = &[
+    package!("golem-1.1/golem-api": "host.wit"),
+    package!("golem-1.1/golem-rpc": "wasm-rpc.wit"),
+    package!("golem-1.1/io": "poll.wit"),
+    package!("golem-1.1/clocks": "monotonic-clock.wit"),
+];
+
+const GOLEM_1_2: &[ShippedPackage] = &[
+    package!("golem-1.2/golem-api": "host.wit"),
+    package!("golem-1.2/golem-rpc": "wasm-rpc.wit"),
+    package!("golem-1.2/io": "poll.wit"),
+    package!("golem-1.2/clocks": "monotonic-clock.wit", "wall-clock.wit"),
+];
+
+/// The packages golem-rpc ships for the Golem host API `golem` (the one the caller's clients are
+/// built for).
+pub fn shipped(golem: GolemApi) -> &'static [ShippedPackage] {
+    match golem {
+        GolemApi::V1_1 => GOLEM_1_1,
+        GolemApi::V1_2 => GOLEM_1_2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The copies here are the runtime's, file for file (checked in the repository, where both
+    /// crates are).
+    #[test]
+    fn the_shipped_packages_are_the_runtimes_own() {
+        let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golem-rpc-runtime");
+        if !runtime.is_dir() {
+            return; // a published crate, tested on its own
+        }
+        for (golem, dir) in [
+            (GolemApi::V1_1, "wit/deps"),
+            (GolemApi::V1_2, "wit-golem-1.2/deps"),
+        ] {
+            let mut expected: Vec<String> = Vec::new();
+            for package in std::fs::read_dir(runtime.join(dir)).unwrap() {
+                let package = package.unwrap().path();
+                for file in std::fs::read_dir(&package).unwrap() {
+                    let file = file.unwrap().path();
+                    expected.push(format!(
+                        "{}/{}",
+                        package.file_name().unwrap().to_string_lossy(),
+                        file.file_name().unwrap().to_string_lossy()
+                    ));
+                    let text = std::fs::read_to_string(&file).unwrap();
+                    let package_dir = package.file_name().unwrap().to_string_lossy();
+                    let file_name = file.file_name().unwrap().to_string_lossy();
+                    let shipped = shipped(golem)
+                        .iter()
+                        .find(|p| p.dir.ends_with(&format!("/{package_dir}")))
+                        .and_then(|p| p.files.iter().find(|(f, _)| *f == file_name))
+                        .unwrap_or_else(|| {
+                            panic!("{dir}/{package_dir}/{file_name} is not shipped")
+                        });
+                    assert_eq!(shipped.1, text, "{dir}/{package_dir}/{file_name} differs");
+                }
+            }
+            let count: usize = shipped(golem).iter().map(|p| p.files.len()).sum();
+            assert_eq!(count, expected.len(), "{golem:?}: {expected:?}");
+        }
+    }
+}
