@@ -36,6 +36,8 @@ use wit_parser::{Resolve, TypeDefKind, WorldItem, WorldKey};
 
 use crate::report::{Finding, Level, Report};
 
+mod app;
+
 /// What to migrate and how.
 #[derive(Debug, Clone)]
 pub struct MigrateOptions {
@@ -116,23 +118,25 @@ pub fn migrate(options: &MigrateOptions) -> Report {
         Ok(None) => report.push(Finding::new(
             Level::Note,
             "nothing-to-migrate",
-            "no stubgen stub crates in this workspace: nothing to migrate",
+            "no stubgen stub crates, no RPC dependencies in golem.yaml: nothing to migrate",
         )),
         Ok(Some(plan)) => {
             let diff = plan.diff(&options.dir);
             report.data.insert("diff".into(), json!(diff));
-            for (file, line, text) in &plan.manual {
+            for manual in &plan.manual {
                 report.push(
                     Finding::new(
                         Level::Warning,
-                        "remove-by-hand",
+                        manual.code,
                         format!(
-                            "{}:{line}: builds or composes stubs; remove it: `{}`",
-                            file.display(),
-                            text.trim()
+                            "{}:{}: {}: `{}`",
+                            manual.file.display(),
+                            manual.line,
+                            manual.what,
+                            manual.text.trim()
                         ),
                     )
-                    .note("with import! there is no stub to build and nothing to compose: upload the caller's own .wasm"),
+                    .note(manual.note),
                 );
             }
             if options.dry_run {
@@ -150,15 +154,7 @@ pub fn migrate(options: &MigrateOptions) -> Report {
             } else {
                 match plan.apply() {
                     Ok(()) => report.push(
-                        Finding::new(
-                            Level::Note,
-                            "migrated",
-                            format!(
-                                "migrated: {} callers, {} stub crates removed; build with `cargo build --release --target wasm32-wasip2`",
-                                plan.callers, plan.stubs
-                            ),
-                        )
-                        .note(diff),
+                        Finding::new(Level::Note, "migrated", plan.summary.clone()).note(diff),
                     ),
                     Err(err) => report.push(Finding::new(
                         Level::Error,
@@ -172,12 +168,22 @@ pub fn migrate(options: &MigrateOptions) -> Report {
     report
 }
 
+/// A line the user must look at: the migration cannot change it safely.
+struct Manual {
+    code: &'static str,
+    file: PathBuf,
+    line: usize,
+    text: String,
+    what: &'static str,
+    note: &'static str,
+}
+
 struct Plan {
     edits: Vec<Edit>,
     /// Lines of build files the user must remove: file, line number, text.
-    manual: Vec<(PathBuf, usize, String)>,
-    callers: usize,
-    stubs: usize,
+    manual: Vec<Manual>,
+    /// What was done, in one line.
+    summary: String,
 }
 
 impl Plan {
@@ -303,18 +309,17 @@ fn stub_world(manifest: &DocumentMut) -> Option<&str> {
 /// Plans the migration: `Ok(None)` when there is nothing to migrate.
 fn plan(options: &MigrateOptions) -> Result<Option<Plan>, Vec<Refusal>> {
     let root = &options.dir;
+    if root.join(golem_rpc_codegen::application::MANIFEST).exists() {
+        let app = golem_rpc_codegen::application::find(root)
+            .map_err(|e| vec![refuse(&e.manifest, e.message)])?
+            .ok_or_else(|| vec![refuse(root, "no golem.yaml")])?;
+        return app::plan(options, &app);
+    }
     let ws_path = root.join("Cargo.toml");
     let ws_text = read(&ws_path).map_err(|r| vec![r])?;
     let mut workspace: DocumentMut = ws_text
         .parse()
         .map_err(|e| vec![refuse(&ws_path, format!("not valid TOML: {e}"))])?;
-    if root.join("golem.yaml").exists() {
-        return Err(vec![refuse(
-            &root.join("golem.yaml"),
-            "a golem-cli application manifest: that workflow builds its stubs itself and is not \
-             the stubgen/cargo-make layout this command migrates",
-        )]);
-    }
     let member_names: Vec<String> = workspace
         .get("workspace")
         .and_then(|w| w.get("members"))
@@ -453,13 +458,15 @@ fn plan(options: &MigrateOptions) -> Result<Option<Plan>, Vec<Refusal>> {
     Ok(Some(Plan {
         manual: build_lines(root),
         edits,
-        callers,
-        stubs: stubs.len(),
+        summary: format!(
+            "migrated: {callers} callers, {} stub crates removed; build with `cargo build --release --target wasm32-wasip2`",
+            stubs.len()
+        ),
     }))
 }
 
 /// Lines of Makefile.toml and shell scripts that generate, build or compose stubs.
-fn build_lines(root: &Path) -> Vec<(PathBuf, usize, String)> {
+fn build_lines(root: &Path) -> Vec<Manual> {
     const PATTERNS: &[&str] = &[
         "stubgen",
         "wasm-rpc-stubgen",
@@ -485,7 +492,14 @@ fn build_lines(root: &Path) -> Vec<(PathBuf, usize, String)> {
         };
         for (number, line) in text.lines().enumerate() {
             if PATTERNS.iter().any(|p| line.contains(p)) {
-                lines.push((file.clone(), number + 1, line.to_string()));
+                lines.push(Manual {
+                    code: "remove-by-hand",
+                    file: file.clone(),
+                    line: number + 1,
+                    text: line.to_string(),
+                    what: "builds or composes stubs; remove it",
+                    note: "with import! there is no stub to build and nothing to compose: upload the caller's own .wasm",
+                });
             }
         }
     }
@@ -532,11 +546,14 @@ fn load_target<'a>(
 }
 
 /// The generated item paths (`counter::api::Api`) of what a stub module holds, by name.
-fn stub_items(target: &Target<'_>) -> BTreeMap<String, String> {
+fn stub_items(
+    resolve: &Resolve,
+    world: wit_parser::WorldId,
+    target_module: &str,
+) -> BTreeMap<String, String> {
     use golem_rpc_codegen::{camel, snake};
-    let resolve = &target.resolve;
     let mut items = BTreeMap::new();
-    for (key, item) in &resolve.worlds[target.world].exports {
+    for (key, item) in &resolve.worlds[world].exports {
         let WorldItem::Interface { id, .. } = item else {
             continue;
         };
@@ -545,7 +562,7 @@ fn stub_items(target: &Target<'_>) -> BTreeMap<String, String> {
             WorldKey::Name(name) => name.clone(),
             WorldKey::Interface(_) => iface.name.clone().unwrap_or_default(),
         };
-        let module = format!("{}::{}", target.module, snake(&name));
+        let module = format!("{target_module}::{}", snake(&name));
         let mut add = |item: String| {
             items.insert(item.clone(), format!("{module}::{item}"));
         };
@@ -725,42 +742,14 @@ fn plan_caller(
 
     // Rust: import! after `mod bindings;`, the stub's `use` lines rewritten.
     let lib = caller.dir.join("src/lib.rs");
-    let mut sources: Vec<(PathBuf, String)> = files_under(&caller.dir.join("src"))
-        .into_iter()
-        .filter(|(p, _)| {
-            p.extension().is_some_and(|e| e == "rs") && !p.ends_with("src/bindings.rs")
-        })
-        .collect();
-    sources.sort();
-    let mut modules_taken = BTreeSet::new();
-    for (_, text) in &sources {
-        for line in text.lines() {
-            let line = line.trim().trim_start_matches("pub ");
-            if let Some(rest) = line.strip_prefix("mod ") {
-                let name = rest
-                    .split(|c: char| !c.is_alphanumeric() && c != '_')
-                    .next()
-                    .unwrap_or_default();
-                modules_taken.insert(name.to_string());
-            }
-        }
-    }
+    let (sources, modules_taken) = rust_sources(&caller.dir);
     let mut imports = String::new();
     let mut items = BTreeMap::new();
     let mut stub_modules = Vec::new();
     for (stub, target) in &mut targets {
         let relative = pathdiff(&target.member.dir.join("wit"), &caller.dir);
-        if modules_taken.contains(&target.module) {
-            let module = format!("{}_rpc", target.module);
-            let _ = writeln!(
-                imports,
-                "golem_rpc::import!({{ path: {relative:?}, module: {module} }});"
-            );
-            target.module = module;
-        } else {
-            let _ = writeln!(imports, "golem_rpc::import!({relative:?});");
-        }
-        items.extend(stub_items(target));
+        target.module = import_line(&mut imports, &relative, &target.module, &modules_taken);
+        items.extend(stub_items(&target.resolve, target.world, &target.module));
         let (ns, name) = stub.package.split_once(':').unwrap_or(("", &stub.package));
         let world = target.resolve.worlds[target.world].name.clone();
         stub_modules.push(format!(
@@ -771,7 +760,7 @@ fn plan_caller(
         ));
     }
     for (path, text) in &sources {
-        match rewrite_source(path, text, &stub_modules, &items) {
+        match rewrite_source(path, text, &stub_modules, &items, STUB_HOST_PATHS) {
             Ok(mut new) => {
                 if *path == lib {
                     new = insert_imports(&new, &imports).ok_or_else(|| {
@@ -796,6 +785,52 @@ fn plan_caller(
         Ok(edits)
     } else {
         Err(refusals)
+    }
+}
+
+/// A crate's Rust sources (but cargo-component's `src/bindings.rs`) and the modules they
+/// declare.
+fn rust_sources(dir: &Path) -> (Vec<(PathBuf, String)>, BTreeSet<String>) {
+    let sources: Vec<(PathBuf, String)> = files_under(&dir.join("src"))
+        .into_iter()
+        .filter(|(p, _)| {
+            p.extension().is_some_and(|e| e == "rs") && !p.ends_with("src/bindings.rs")
+        })
+        .collect();
+    let mut modules = BTreeSet::new();
+    for (_, text) in &sources {
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches("pub ");
+            if let Some(rest) = line.strip_prefix("mod ") {
+                let name = rest
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap_or_default();
+                modules.insert(name.to_string());
+            }
+        }
+    }
+    (sources, modules)
+}
+
+/// Appends the `golem_rpc::import!` of the WIT at `relative` to `imports`; its module is
+/// `module`, or `{module}_rpc` when the crate has a module of that name. Returns the module.
+fn import_line(
+    imports: &mut String,
+    relative: &str,
+    module: &str,
+    taken: &BTreeSet<String>,
+) -> String {
+    if taken.contains(module) {
+        let module = format!("{module}_rpc");
+        let _ = writeln!(
+            imports,
+            "golem_rpc::import!({{ path: {relative:?}, module: {module} }});"
+        );
+        module
+    } else {
+        let _ = writeln!(imports, "golem_rpc::import!({relative:?});");
+        module.to_string()
     }
 }
 
@@ -828,22 +863,39 @@ fn insert_imports(text: &str, imports: &str) -> Option<String> {
     done.then_some(out)
 }
 
-/// Rewrites the `use` lines naming a stub module, `bindings::golem::rpc::types` or
-/// `bindings::wasi::io::poll`; any other mention of the stub module is refused.
+/// The host bindings a stub's caller used that golem-rpc provides: replaced by golem-rpc's.
+const STUB_HOST_PATHS: &[(&str, &str)] = &[
+    ("bindings::golem::rpc::types::", "golem_rpc::"),
+    ("bindings::wasi::io::poll::", "golem_rpc::"),
+];
+
+/// Rewrites the `use` lines naming a stub module and the paths `replacements` name (each also
+/// with `crate::` before it); any other mention of the stub module is refused.
 fn rewrite_source(
     path: &Path,
     text: &str,
     stub_modules: &[String],
     items: &BTreeMap<String, String>,
+    replacements: &[(&str, &str)],
 ) -> Result<String, Vec<Refusal>> {
     let mut refusals = Vec::new();
     let mut out = String::new();
-    for (number, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim();
+    let mut lines = text.split_inclusive('\n').enumerate();
+    while let Some((number, line)) = lines.next() {
+        let mut trimmed = line.trim().to_string();
         let stub = stub_modules.iter().find(|m| line.contains(m.as_str()));
         let mut new_line = line.to_string();
         if let Some(stub) = stub {
-            match rewrite_use(trimmed, stub, items) {
+            // A `use` over several lines (as rustfmt writes long ones) is read as one.
+            if trimmed.starts_with("use ") {
+                while !trimmed.ends_with(';') {
+                    let Some((_, more)) = lines.next() else { break };
+                    trimmed.push(' ');
+                    trimmed.push_str(more.trim());
+                }
+                trimmed = trimmed.replace("{ ", "{").replace(", }", "}");
+            }
+            match rewrite_use(&trimmed, stub, items) {
                 Ok(rewritten) => {
                     let indent = &line[..line.len() - line.trim_start().len()];
                     new_line = rewritten
@@ -854,13 +906,10 @@ fn rewrite_source(
                 Err(why) => refusals.push(refuse(path, format!("line {}: {why}", number + 1))),
             }
         }
-        for host in [
-            "bindings::golem::rpc::types::",
-            "bindings::wasi::io::poll::",
-        ] {
-            for prefix in [format!("crate::{host}"), host.to_string()] {
+        for (from, to) in replacements {
+            for prefix in [format!("crate::{from}"), from.to_string()] {
                 if new_line.contains(&prefix) {
-                    new_line = new_line.replace(&prefix, "golem_rpc::");
+                    new_line = new_line.replace(&prefix, to);
                 }
             }
         }

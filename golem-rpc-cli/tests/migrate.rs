@@ -132,6 +132,28 @@ fn builds_and_answers_like_the_composed_original(ws: &Path) {
     let _turn = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let built = build_release(ws);
+
+    let composed = scratch("migrate-original").join("caller_composed.wasm");
+    let stub = format!("counter-stub={}", component("counter-stub").display());
+    golem_rpc([
+        "compose".as_ref(),
+        component("stub-caller").as_os_str(),
+        "--plug".as_ref(),
+        stub.as_ref(),
+        "-o".as_ref(),
+        composed.as_os_str(),
+    ])
+    .expect_code(0);
+    let original = run_caller(component("counter-target"), &composed);
+    let migrated = run_caller(&built.join("counter.wasm"), &built.join("caller.wasm"));
+    assert_eq!(migrated, original);
+    assert!(original[0].contains("blocking_get() = 5"), "{original:?}");
+}
+
+/// Builds the migrated workspace `ws` with plain cargo (release, wasm32-wasip2) into the shared
+/// target dir, which keeps dependencies built; the directory of the `.wasm` files.
+fn build_release(ws: &Path) -> PathBuf {
     std::fs::copy(
         golem_rpc_host::build::workspace_root().join("Cargo.lock"),
         ws.join("Cargo.lock"),
@@ -150,23 +172,7 @@ fn builds_and_answers_like_the_composed_original(ws: &Path) {
         "the migrated workspace does not build:\n{}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let built = target_dir.join("wasm32-wasip2/release");
-
-    let composed = scratch("migrate-original").join("caller_composed.wasm");
-    let stub = format!("counter-stub={}", component("counter-stub").display());
-    golem_rpc([
-        "compose".as_ref(),
-        component("stub-caller").as_os_str(),
-        "--plug".as_ref(),
-        stub.as_ref(),
-        "-o".as_ref(),
-        composed.as_os_str(),
-    ])
-    .expect_code(0);
-    let original = run_caller(component("counter-target"), &composed);
-    let migrated = run_caller(&built.join("counter.wasm"), &built.join("caller.wasm"));
-    assert_eq!(migrated, original);
-    assert!(original[0].contains("blocking_get() = 5"), "{original:?}");
+    target_dir.join("wasm32-wasip2/release")
 }
 
 /// Replaces `from` (which must be there) by `to` in the file at `path`.
@@ -308,4 +314,154 @@ fn a_golem_1_1_stubgen_workspace_migrates_too() {
     // The target keeps its interface package; the caller imports the target's whole `wit/`.
     assert!(ws.join("counter/wit/deps/demo_counter-interface").exists());
     builds_and_answers_like_the_composed_original(&ws);
+}
+
+/// `tests/golem-app` (a Golem 1.2 application) copied to a scratch directory, as a cargo
+/// workspace of its `client-caller`: a caller of golem-cli's generated client of `counters`.
+fn golem_app(name: &str) -> PathBuf {
+    let dir = scratch(name).join("app");
+    copy_dir(
+        &golem_rpc_host::build::workspace_root().join("tests/golem-app"),
+        &dir,
+    );
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"client-caller\"]\nresolver = \"2\"\n\n\
+         [workspace.package]\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [workspace.dependencies]\n\
+         wit-bindgen = { version = \"0.63\", default-features = false, features = [\"macros\", \"realloc\"] }\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// What the caller's `run` answers against `counters` built as golem-cli builds it, each
+/// under its manifest name.
+fn run_app_caller(caller: &Path) -> Vec<String> {
+    let counters = golem_rpc_host::build::build_component_with_features("app-counters", &[])
+        .expect("counters builds");
+    let host = golem_rpc_host::Host::new().unwrap();
+    host.add_component_file("counters", &counters).unwrap();
+    host.add_component_file("client-caller", caller).unwrap();
+    host.call_wave(
+        "client-caller",
+        "main",
+        "rpc:client-caller-exports/client-caller-inline-functions.{run}",
+        &["\"w1\"".to_string()],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_golem_app_caller_of_a_generated_client_migrates_and_answers_like_before() {
+    let app = golem_app("migrate-app");
+    let before = snapshot(&app);
+    let path_arg = runtime();
+
+    golem_rpc([
+        "migrate".as_ref(),
+        app.as_os_str(),
+        "--dry-run".as_ref(),
+        "--golem-rpc-path".as_ref(),
+        path_arg.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("-dependencies:\n")
+    .expect_stdout("-  import rpc:counters-client/counters-client;")
+    .expect_stdout("deleted: client-caller/wit-generated/deps/rpc_counters-client/")
+    .expect_stdout("deleted: client-caller/wit-generated/deps/rpc_counters-exports/")
+    .expect_stdout(
+        "-\"rpc:counters-client\" = { path = \"wit-generated/deps/rpc_counters-client\" }",
+    )
+    .expect_stdout("+golem_rpc::import!(\"../counters/wit\");")
+    .expect_stdout("-use crate::bindings::rpc::counters_client::counters_client::{")
+    .expect_stdout("+use counters::api::{Api, Counter, FutureGetGlobalValueResult};")
+    .expect_stdout("+use counters::Counters;")
+    .expect_stdout("+use golem_rpc::Datetime;")
+    .expect_stdout("+        let token = api.schedule_cancelable_inc_global_by(")
+    .expect_stdout("dry run: ");
+    assert!(snapshot(&app) == before, "a dry run changes nothing");
+
+    golem_rpc([
+        "migrate".as_ref(),
+        app.as_os_str(),
+        "--golem-rpc-path".as_ref(),
+        path_arg.as_os_str(),
+    ])
+    .expect_code(0)
+    .expect_stdout("migrated: 1 callers, 1 client dependencies removed from the application");
+    let manifest = std::fs::read_to_string(app.join("client-caller/golem.yaml")).unwrap();
+    assert!(
+        !manifest.contains("dependencies") && manifest.contains("template: rust"),
+        "{manifest}"
+    );
+    let cargo = std::fs::read_to_string(app.join("client-caller/Cargo.toml")).unwrap();
+    assert!(cargo.contains("features = [\"golem-1-2\"]"), "{cargo}");
+    let after = snapshot(&app);
+
+    // A second run: nothing left to do.
+    golem_rpc(["migrate".as_ref(), app.as_os_str()])
+        .expect_code(0)
+        .expect_stdout("nothing to migrate");
+    assert!(snapshot(&app) == after, "a second run changes nothing");
+
+    // The original, built as the application builds it, and the migrated caller, built with
+    // plain cargo: the same answers.
+    let original = golem_rpc_host::build::build_component_with_features("app-client-caller", &[])
+        .expect("the original caller builds");
+    let migrated = build_release(&app).join("app_client_caller.wasm");
+    let expected = run_app_caller(&original);
+    assert_eq!(run_app_caller(&migrated), expected);
+    assert_eq!(
+        expected,
+        [concat!(
+            "[\"global = 5\", \"try-dec(100) = Err(\\\"cannot take 100 from 5\\\")\", ",
+            "\"try-dec(1) = Some(Ok(4))\", \"totals = 4 in 6 calls\", \"counter = Some(11)\", ",
+            "\"promise of w1 at true\", \"version = counters (golem-cli)\", \"global = 4\"]"
+        )]
+    );
+}
+
+#[test]
+fn golem_app_callers_that_cannot_be_rewritten_safely_are_refused() {
+    // The caller's own WIT uses a type of the target's exports package.
+    let app = golem_app("migrate-app-shared-types");
+    edit(
+        &app.join("client-caller/wit/client-caller.wit"),
+        "world client-caller {",
+        "world client-caller {\n  use rpc:counters-exports/api.{totals};",
+    );
+    let before = snapshot(&app);
+    golem_rpc(["migrate".as_ref(), app.as_os_str()])
+        .expect_code(1)
+        .expect_stdout("client-caller.wit: line 4: `use rpc:counters-exports/api.{totals};`")
+        .expect_stdout("nothing was changed");
+    assert!(snapshot(&app) == before);
+
+    // A worker id built from the client's types: rewritten where golem-rpc has the type, but
+    // golem-rpc's WorkerId is built differently; the line is named for the user.
+    let app = golem_app("migrate-app-worker-id");
+    edit(
+        &app.join("client-caller/src/lib.rs"),
+        "struct Component;",
+        "struct Component;\n\nfn by_id(id: &crate::bindings::golem::rpc::types::WorkerId) -> Api {\n    Api::custom(&WorkerId { component_id: id.component_id, worker_name: id.worker_name.clone() })\n}",
+    );
+    golem_rpc(["migrate".as_ref(), app.as_os_str(), "--dry-run".as_ref()])
+        .expect_code(0)
+        .expect_stdout("+fn by_id(id: &golem_rpc::WorkerId) -> Api {")
+        .expect_stdout("src/lib.rs:19: a worker or component id of the client's types: `Api::custom(&WorkerId {")
+        .expect_stdout("golem_rpc::WorkerId::new(component_id, name)");
+
+    // A dependency on a component no manifest declares.
+    let app = golem_app("migrate-app-unknown-target");
+    edit(
+        &app.join("client-caller/golem.yaml"),
+        "target: counters",
+        "target: nowhere",
+    );
+    golem_rpc(["migrate".as_ref(), app.as_os_str()])
+        .expect_code(1)
+        .expect_stdout(
+            "`client-caller` depends on `nowhere`, which no manifest of the application declares",
+        );
 }

@@ -13,7 +13,10 @@
 //!   its properties, `templates:` maps template names to properties a component takes with
 //!   `template: name`; `sourceWit` (directly or in a `profiles:` entry) is the component's WIT
 //!   directory, relative to the manifest that declares the component, and may use the template
-//!   variables `component_name` / `componentName` with golem-cli's case filters.
+//!   variables `component_name` / `componentName` with golem-cli's case filters; `generatedWit`
+//!   likewise;
+//! - `dependencies:` maps a component's name to a list of `{type, target | path | url}`: its RPC
+//!   targets (`wasm-rpc`, `static-wasm-rpc`) and libraries (`wasm`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -35,6 +38,28 @@ pub struct Application {
     pub wit_deps: Vec<PathBuf>,
     /// The components, in manifest order.
     pub components: Vec<Component>,
+    /// The `dependencies:` entries, in manifest order.
+    pub dependencies: Vec<Dependency>,
+}
+
+/// One entry of a component's `dependencies:` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// The dependent component (the key of the list).
+    pub component: String,
+    /// The manifest that declares it.
+    pub manifest: PathBuf,
+    /// `type:` (`wasm-rpc`, `static-wasm-rpc`, `wasm`).
+    pub kind: String,
+    /// `target:`, the component depended on (absent for `path:` / `url:` libraries).
+    pub target: Option<String>,
+}
+
+impl Dependency {
+    /// An RPC dependency: golem-cli generates a client of the target for it.
+    pub fn is_rpc(&self) -> bool {
+        matches!(self.kind.as_str(), "wasm-rpc" | "static-wasm-rpc")
+    }
 }
 
 /// A component of an application.
@@ -46,6 +71,8 @@ pub struct Component {
     pub manifest: PathBuf,
     /// Its `sourceWit` directories (several where profiles differ).
     pub source_wit: Vec<PathBuf>,
+    /// Its `generatedWit` directories (several where profiles differ).
+    pub generated_wit: Vec<PathBuf>,
 }
 
 /// Which components of an application a WIT path is the `sourceWit` of.
@@ -128,6 +155,7 @@ pub fn load(root: &Path) -> Result<Application, ManifestError> {
     let mut wit_deps: Option<(PathBuf, Vec<PathBuf>)> = None;
     let mut templates: BTreeMap<String, (PathBuf, Mapping)> = BTreeMap::new();
     let mut declared: Vec<(String, PathBuf, Mapping)> = Vec::new();
+    let mut dependencies = Vec::new();
     for (manifest, yaml) in &yamls {
         let dir = manifest.parent().unwrap_or(Path::new("."));
         if let Some(value) = yaml.get("witDeps") {
@@ -152,44 +180,55 @@ pub fn load(root: &Path) -> Result<Application, ManifestError> {
         for (name, props) in mapping(manifest, "components", yaml.get("components"))? {
             declared.push((name, manifest.clone(), props));
         }
+        dependencies.extend(read_dependencies(manifest, yaml.get("dependencies"))?);
     }
 
     let mut components = Vec::new();
     for (name, manifest, props) in declared {
-        let mut written = source_wits(&manifest, &props)?;
-        if written.is_empty()
-            && let Some(template) = props.get("template")
-        {
-            let template = template.as_str().ok_or_else(|| ManifestError {
-                manifest: manifest.clone(),
-                message: format!("component `{name}`: `template` must be a string"),
-            })?;
-            let (template_manifest, template_props) =
-                templates.get(template).ok_or_else(|| ManifestError {
+        let template = match props.get("template") {
+            None => None,
+            Some(template) => {
+                let template = template.as_str().ok_or_else(|| ManifestError {
+                    manifest: manifest.clone(),
+                    message: format!("component `{name}`: `template` must be a string"),
+                })?;
+                Some(templates.get(template).ok_or_else(|| ManifestError {
                     manifest: manifest.clone(),
                     message: format!(
                         "component `{name}` uses template `{template}`, which no manifest defines"
                     ),
-                })?;
-            written = source_wits(template_manifest, template_props)?;
-        }
-        let dir = manifest.parent().unwrap_or(Path::new("."));
-        let mut source_wit = Vec::new();
-        for wit in written {
-            let rendered = render(&wit, &name).map_err(|message| ManifestError {
-                manifest: manifest.clone(),
-                message: format!("component `{name}`: `sourceWit: {wit}`: {message}"),
-            })?;
-            let path = dir.join(rendered);
-            let path = path.canonicalize().unwrap_or(path);
-            if !source_wit.contains(&path) {
-                source_wit.push(path);
+                })?)
             }
-        }
+        };
+        let paths = |key: &str| -> Result<Vec<PathBuf>, ManifestError> {
+            let mut written = wit_paths(&manifest, &props, key)?;
+            if written.is_empty()
+                && let Some((template_manifest, template_props)) = template
+            {
+                written = wit_paths(template_manifest, template_props, key)?;
+            }
+            let dir = manifest.parent().unwrap_or(Path::new("."));
+            let mut paths = Vec::new();
+            for wit in written {
+                let rendered = render(&wit, &name).map_err(|message| ManifestError {
+                    manifest: manifest.clone(),
+                    message: format!("component `{name}`: `{key}: {wit}`: {message}"),
+                })?;
+                let path = dir.join(rendered);
+                let path = path.canonicalize().unwrap_or(path);
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+            Ok(paths)
+        };
+        let source_wit = paths("sourceWit")?;
+        let generated_wit = paths("generatedWit")?;
         components.push(Component {
             name,
             manifest,
             source_wit,
+            generated_wit,
         });
     }
 
@@ -198,6 +237,7 @@ pub fn load(root: &Path) -> Result<Application, ManifestError> {
         manifests,
         wit_deps: wit_deps.map(|(_, dirs)| dirs).unwrap_or_default(),
         components,
+        dependencies,
     })
 }
 
@@ -287,23 +327,70 @@ fn mapping(
         .collect()
 }
 
-/// `sourceWit` of a component's or template's properties: given directly, else in each
-/// profile.
-fn source_wits(manifest: &Path, props: &Mapping) -> Result<Vec<String>, ManifestError> {
+/// `sourceWit` / `generatedWit` (`key`) of a component's or template's properties: given
+/// directly, else in each profile.
+fn wit_paths(manifest: &Path, props: &Mapping, key: &str) -> Result<Vec<String>, ManifestError> {
     let error = || ManifestError {
         manifest: manifest.to_path_buf(),
-        message: "`sourceWit` must be a string".to_string(),
+        message: format!("`{key}` must be a string"),
     };
-    if let Some(wit) = props.get("sourceWit") {
+    if let Some(wit) = props.get(key) {
         return Ok(vec![wit.as_str().ok_or_else(error)?.to_string()]);
     }
     let mut wits = Vec::new();
     for (_, profile) in mapping(manifest, "profiles", props.get("profiles"))? {
-        if let Some(wit) = profile.get("sourceWit") {
+        if let Some(wit) = profile.get(key) {
             wits.push(wit.as_str().ok_or_else(error)?.to_string());
         }
     }
     Ok(wits)
+}
+
+/// A manifest's `dependencies:` (`component: [{type, target | path | url}]`).
+fn read_dependencies(
+    manifest: &Path,
+    value: Option<&Value>,
+) -> Result<Vec<Dependency>, ManifestError> {
+    let error = |message: String| ManifestError {
+        manifest: manifest.to_path_buf(),
+        message,
+    };
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let Value::Mapping(entries) = value else {
+        return Err(error(
+            "`dependencies` must be a mapping of component names to lists".to_string(),
+        ));
+    };
+    let mut dependencies = Vec::new();
+    for (component, list) in entries {
+        let component = component
+            .as_str()
+            .ok_or_else(|| error("`dependencies`: names must be strings".to_string()))?;
+        let items = match list {
+            Value::Sequence(items) => items.as_slice(),
+            Value::Null => &[],
+            _ => {
+                return Err(error(format!("`dependencies.{component}` must be a list")));
+            }
+        };
+        for item in items {
+            let field = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_string);
+            let kind = field("type").ok_or_else(|| {
+                error(format!(
+                    "`dependencies.{component}`: every entry needs a `type`"
+                ))
+            })?;
+            dependencies.push(Dependency {
+                component: component.to_string(),
+                manifest: manifest.to_path_buf(),
+                kind,
+                target: field("target"),
+            });
+        }
+    }
+    Ok(dependencies)
 }
 
 /// Renders golem-cli's template expressions in `text` for component `name`:

@@ -37,7 +37,7 @@ fn application() -> PathBuf {
             ),
             (
                 "common/golem.yaml",
-                "templates:\n  rust:\n    profiles:\n      debug:\n        sourceWit: wit\n      release:\n        sourceWit: wit\n    defaultProfile: debug\n  named:\n    sourceWit: '../../wits/{{ component_name | to_snake_case }}'\n",
+                "templates:\n  rust:\n    profiles:\n      debug:\n        sourceWit: wit\n        generatedWit: wit-generated\n      release:\n        sourceWit: wit\n        generatedWit: wit-generated\n    defaultProfile: debug\n  named:\n    sourceWit: '../../wits/{{ component_name | to_snake_case }}'\n",
             ),
             (
                 "components-rust/billing/golem.yaml",
@@ -46,7 +46,7 @@ fn application() -> PathBuf {
             ("components-rust/billing/wit/billing.wit", BILLING),
             (
                 "components-rust/ledger/golem.yaml",
-                "components:\n  ledger-v2:\n    template: named\n",
+                "components:\n  ledger-v2:\n    template: named\ndependencies:\n  ledger-v2:\n  - target: rpc:billing\n    type: wasm-rpc\n  - type: wasm\n    path: lib.wasm\n",
             ),
             ("wits/ledger_v2/ledger.wit", BILLING),
             // Not included by the root's `includes`: never read.
@@ -80,6 +80,30 @@ fn the_outermost_manifest_and_its_includes_name_the_components() {
         Membership::Component(c) => assert_eq!(c.name, "ledger-v2"),
         other => panic!("{other:?}"),
     }
+    // `generatedWit` likewise; `dependencies` as listed.
+    assert_eq!(
+        app.components[0].generated_wit,
+        [root.join("components-rust/billing/wit-generated")]
+    );
+    let deps: Vec<(&str, &str, Option<&str>, bool)> = app
+        .dependencies
+        .iter()
+        .map(|d| {
+            (
+                d.component.as_str(),
+                d.kind.as_str(),
+                d.target.as_deref(),
+                d.is_rpc(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        deps,
+        [
+            ("ledger-v2", "wasm-rpc", Some("rpc:billing"), true),
+            ("ledger-v2", "wasm", None, false)
+        ]
+    );
     assert!(matches!(
         app.membership(&root.join("elsewhere/wit")),
         Membership::None

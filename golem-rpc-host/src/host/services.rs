@@ -77,7 +77,8 @@ impl Services for HostInner {
     }
 
     /// The loaded component exporting interface `R` of the target package (or of golem-cli's
-    /// `-exports` package), else an interface there exporting resource `R`: exactly one must fit.
+    /// `-exports` package, where `R-inline-functions` holds world `R`'s functions), else an
+    /// interface there exporting resource `R`: exactly one must fit.
     fn client_target(&self, target_package: &str, resource: &str) -> Result<ClientTarget, String> {
         let packages = [
             target_package.to_string(),
@@ -99,8 +100,12 @@ impl Services for HostInner {
                     if !packages.iter().any(|p| p == package) {
                         continue;
                     }
+                    // golem-cli names the client resource of a target's world-level
+                    // functions after the world; they are `{world}-inline-functions`.
                     let fits = if interface_client {
                         name == resource
+                            || (package.ends_with("-exports")
+                                && name.strip_suffix("-inline-functions") == Some(resource))
                     } else {
                         component.exports_resource(interface, resource)
                     };

@@ -13,7 +13,8 @@
 //! (the application manifest's `wasm-rpc` dependencies). This host has no metadata: an imported
 //! instance whose package is named `…-client` is linked, and each of its resources `R` stands for
 //! the interface named `R` of the package without `-client` (or with `-exports`, the package
-//! golem-cli moves a target's exports to), or else for the resource `R` of such an interface —
+//! golem-cli moves a target's exports to; there the client resource named after the target's
+//! world stands for `{world}-inline-functions`), or else for the resource `R` of such an interface —
 //! found among the loaded components when the client is first used. What Golem does, this does:
 //! - `constructor(worker-name, args…)` / `custom(worker-id, args…)` pick the worker (a
 //!   constructor without a worker name, or `custom(component-id)`: a fresh ephemeral worker); a
