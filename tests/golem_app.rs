@@ -133,3 +133,36 @@ fn the_same_wit_as_written_calls_a_plain_cargo_target() {
         ["0"]
     );
 }
+
+#[test]
+fn each_build_answers_only_its_own_names_as_golem_does() {
+    let host = host();
+    // golem-cli's build exports nothing under the package as written, and a plain build nothing
+    // under `-exports`: the call fails with the text of Golem's executor, in both directions.
+    let err = host
+        .call_wave(
+            "counters",
+            "n1",
+            "rpc:counters/api.{get-global-value}",
+            &[] as &[&str],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("could not load exports for interface rpc:counters/api"),
+        "{err}"
+    );
+    let err = host
+        .call_wave(
+            "counters-plain",
+            "n1",
+            "rpc:counters-exports/api.{get-global-value}",
+            &[] as &[&str],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("could not load exports for interface rpc:counters-exports/api"),
+        "{err}"
+    );
+}
