@@ -23,6 +23,26 @@ pub struct GetWorkersEntry<M> {
     pub(crate) pending: Option<std::vec::IntoIter<M>>,
 }
 
+/// What a `get-promise-result` waits on: a future that resolves once its promise is completed
+/// (or deleted).
+pub(crate) type Settled =
+    Box<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A guest's `get-promise-result` (`golem:api/host@1.1.7`): the promise it reads; it is its own
+/// pollable, ready once the promise is completed, as in Golem's executor.
+pub struct PromiseResultEntry {
+    pub(crate) worker_id: WorkerId,
+    pub(crate) oplog_idx: u64,
+    pub(crate) settled: Settled,
+}
+
+#[async_trait::async_trait]
+impl wasmtime_wasi::p2::Pollable for PromiseResultEntry {
+    async fn ready(&mut self) {
+        (self.settled)().await;
+    }
+}
+
 /// The resources of `wasi:keyvalue@0.1.0`.
 pub mod keyvalue {
     use std::sync::{Arc, Mutex};

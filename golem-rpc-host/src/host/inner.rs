@@ -11,7 +11,6 @@ use anyhow::anyhow;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 use wasmtime::Engine;
-use wasmtime::component::Linker;
 
 use crate::bindings::RpcResult;
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
@@ -30,7 +29,7 @@ use crate::worker::error::CallError;
 use crate::worker::handles::CheckHandles;
 use crate::worker::instance::{CallArgs, Worker, param_error};
 use crate::worker::output::OutputSink;
-use crate::worker::state::{Settings, WorkerState};
+use crate::worker::state::Settings;
 
 /// Longest chain of nested worker calls (A→B→C…) before calls are refused.
 pub const MAX_CALL_DEPTH: usize = 100;
@@ -93,7 +92,7 @@ pub(super) const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Shared state behind [`Host`]; host functions reach it through a weak reference.
 pub(crate) struct HostInner {
     pub(super) engine: Engine,
-    pub(super) linker: Linker<WorkerState>,
+    pub(super) linkers: crate::interfaces::Linkers,
     pub(super) components: RwLock<Components>,
     pub(super) env: RwLock<BTreeMap<String, String>>,
     pub(super) args: RwLock<Vec<String>>,
@@ -105,7 +104,7 @@ pub(crate) struct HostInner {
     pub(super) pool: Arc<Pool>,
     /// Invocations scheduled for later (`golem:rpc/types@0.2.0`).
     pub(super) schedules: Arc<Schedules>,
-    pub(super) promises: Promises,
+    pub(super) promises: Arc<Promises>,
     pub(super) output: Arc<OutputSink>,
     pub(super) data: Arc<DataStore>,
     pub(super) settings: Arc<Settings>,

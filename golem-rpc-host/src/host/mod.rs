@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context as _, anyhow, bail};
 use uuid::Uuid;
-use wasmtime::component::{Component, Linker, Val, wasm_wave};
+use wasmtime::component::{Component, Val, wasm_wave};
 use wasmtime::{Config, Engine};
 
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
@@ -23,7 +23,7 @@ use crate::execution::task::{self};
 use crate::execution::timers::ScheduledInvocation;
 use crate::model::uri::{WorkerId, parse_worker_uri};
 use crate::services::data_store::DataStore;
-use crate::services::promises::{PromiseError, PromiseId, Promises};
+use crate::services::promises::{PromiseError, PromiseId};
 use crate::worker::component::{ExportedFunction, FunctionSignature, LoadedComponent};
 use crate::worker::output::{LogLevel, Output, WorkerOutput};
 use inner::{EPOCH_TICK, HostInner, Jobs};
@@ -66,12 +66,11 @@ impl Host {
         // Deadlines and interruption (see `EPOCH_TICK`).
         config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
-        let mut linker = Linker::new(&engine);
-        crate::interfaces::add_to_linker(&mut linker)?;
+        let linkers = crate::interfaces::Linkers::new(&engine)?;
         let host = Self {
             inner: Arc::new_cyclic(|self_ref| HostInner {
                 engine,
-                linker,
+                linkers,
                 components: RwLock::default(),
                 env: RwLock::default(),
                 args: RwLock::default(),
@@ -81,7 +80,7 @@ impl Host {
                 jobs: Jobs::default(),
                 pool: Arc::default(),
                 schedules: Arc::default(),
-                promises: Promises::default(),
+                promises: Arc::default(),
                 output: Arc::default(),
                 data: Arc::new(data),
                 settings: Arc::default(),
@@ -150,18 +149,20 @@ impl Host {
                 "invalid component name {name:?}: it must be non-empty and contain no '/' or '='"
             );
         }
-        // Golem 1.2 client interfaces the component imports are linked for it alone.
-        let linker = crate::interfaces::dynamic_linking::link_clients(
-            &self.inner.engine,
-            &self.inner.linker,
-            &component,
-        )
-        .with_context(|| format!("linking the client interfaces component {name} imports"))?;
+        // The linker of the Golem generation it is built for; client interfaces it imports
+        // (Golem 1.2+) are linked for it alone.
+        let generation = crate::interfaces::Generation::of(&self.inner.engine, &component);
+        let base = self.inner.linkers.get(generation);
+        let linker =
+            crate::interfaces::dynamic_linking::link_clients(&self.inner.engine, base, &component)
+                .with_context(|| {
+                    format!("linking the client interfaces component {name} imports")
+                })?;
         let loaded = Arc::new(LoadedComponent::new(
             name,
             ephemeral,
             &self.inner.engine,
-            linker.as_ref().unwrap_or(&self.inner.linker),
+            linker.as_ref().unwrap_or(base),
             component,
         )?);
         let mut components = self

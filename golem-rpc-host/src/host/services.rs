@@ -144,7 +144,7 @@ impl Services for HostInner {
         }
     }
 
-    fn promises(&self) -> &Promises {
+    fn promises(&self) -> &Arc<Promises> {
         &self.promises
     }
 

@@ -1,26 +1,93 @@
 //! Golem's host interfaces, one folder per package, each version a thin adapter over the
-//! semantics its folder's `mod.rs` keeps once: `golem_rpc` (`golem:rpc/types` 0.1.x and 0.2.0),
-//! `golem_api` (`golem:api/host` 0.2.0 and 1.1.x), `wasi` (the WASI interfaces Golem adds to WASI
-//! 0.2), and `dynamic_linking` (Golem 1.2's generated client interfaces). They implement the
-//! bindings on the worker's store data and reach the rest of the host only through
-//! `worker::state::Services`.
+//! semantics its folder's `mod.rs` keeps once: `golem_rpc` (`golem:rpc/types` 0.1.x, 0.2.0 and
+//! 0.2.2), `golem_api` (`golem:api/host` 0.2.0, 1.1.6 and 1.1.7), `wasi` (the WASI interfaces
+//! Golem adds to WASI 0.2), and `dynamic_linking` (Golem 1.2's generated client interfaces). They
+//! implement the bindings on the worker's store data and reach the rest of the host only through
+//! `worker::state::Services`. Each component is linked with the definitions of the Golem
+//! generation it is built for ([`Generation`], [`Linkers`]).
 
 pub(crate) mod dynamic_linking;
 pub(crate) mod golem_api;
 pub(crate) mod golem_rpc;
 pub(crate) mod wasi;
 
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::Engine;
+use wasmtime::component::{Component, HasSelf, Linker};
 
 use crate::worker::state::WorkerState;
 
-/// Links everything a worker may import: WASI 0.2 with outgoing `wasi:http`, Golem's own
-/// interfaces in both generations, and the WASI interfaces Golem adds. (Golem 1.2's client
-/// interfaces are linked per component, when it is loaded: `dynamic_linking::link_clients`.)
-pub(crate) fn add_to_linker(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+/// The generations of Golem's host interfaces a component may be built for. Each executor links
+/// exactly one version of each host package, and wasmtime matches imports semver-compatibly:
+/// Golem 1.3's `golem:rpc/types@0.2.2` would meet 1.2's 0.2.0 (other records), 1.3's
+/// `golem:api/host@1.1.7` 1.2's 1.1.6. So the host keeps one linker per generation and links a
+/// component with the one its imports ask for ([`Generation::of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Generation {
+    /// Golem 1.0 to 1.2: `golem:rpc/types@0.1.x` / `@0.2.0`, `golem:api/host@0.2.x` /
+    /// `@1.1.0`–`@1.1.6`, which can share one linker.
+    UpTo1_2,
+    /// Golem 1.3: `golem:rpc/types@0.2.2`, `golem:api/host@1.1.7`.
+    Golem1_3,
+}
+
+impl Generation {
+    /// The generation `component`'s imports of Golem's packages belong to (a component that
+    /// imports neither links with any: the oldest is used).
+    pub(crate) fn of(engine: &Engine, component: &Component) -> Generation {
+        let newer = component.component_type().imports(engine).any(|(name, _)| {
+            let version = |prefix: &str| {
+                name.strip_prefix(prefix)
+                    .and_then(|v| semver::Version::parse(v).ok())
+            };
+            version("golem:rpc/types@").is_some_and(|v| v >= semver::Version::new(0, 2, 2))
+                || version("golem:api/host@").is_some_and(|v| v >= semver::Version::new(1, 1, 7))
+        });
+        if newer {
+            Generation::Golem1_3
+        } else {
+            Generation::UpTo1_2
+        }
+    }
+}
+
+/// One linker per [`Generation`].
+pub(crate) struct Linkers {
+    up_to_1_2: Linker<WorkerState>,
+    golem_1_3: Linker<WorkerState>,
+}
+
+impl Linkers {
+    pub(crate) fn new(engine: &Engine) -> anyhow::Result<Self> {
+        let mut up_to_1_2 = Linker::new(engine);
+        add_to_linker(&mut up_to_1_2, Generation::UpTo1_2)?;
+        let mut golem_1_3 = Linker::new(engine);
+        add_to_linker(&mut golem_1_3, Generation::Golem1_3)?;
+        Ok(Self {
+            up_to_1_2,
+            golem_1_3,
+        })
+    }
+
+    /// The linker for `generation`.
+    pub(crate) fn get(&self, generation: Generation) -> &Linker<WorkerState> {
+        match generation {
+            Generation::UpTo1_2 => &self.up_to_1_2,
+            Generation::Golem1_3 => &self.golem_1_3,
+        }
+    }
+}
+
+/// Links everything a worker of `generation` may import: WASI 0.2 with outgoing `wasi:http`,
+/// Golem's own interfaces in that generation's versions, and the WASI interfaces Golem adds.
+/// (Client interfaces of Golem 1.2+ are linked per component, when it is loaded:
+/// `dynamic_linking::link_clients`.)
+fn add_to_linker(linker: &mut Linker<WorkerState>, generation: Generation) -> anyhow::Result<()> {
     wasmtime_wasi::p2::add_to_linker_sync(linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker)?;
-    add_golem_interfaces(linker)?;
+    match generation {
+        Generation::UpTo1_2 => add_golem_interfaces(linker)?,
+        Generation::Golem1_3 => add_golem_1_3_interfaces(linker)?,
+    }
     add_worker_extras(linker)?;
     Ok(())
 }
@@ -41,6 +108,18 @@ fn add_golem_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> 
     rpc0_2_0::types::add_to_linker::<WorkerState, State>(linker, get)?;
     api1_1_6::host::add_to_linker::<WorkerState, State>(linker, get)?;
     golem_api::v1_1::add_worker_uri(linker)?;
+    Ok(())
+}
+
+/// Links Golem 1.3's interfaces: `golem:rpc/types@0.2.2`, `golem:api/host@1.1.7`.
+fn add_golem_1_3_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::golem::{api1_1_7, rpc0_2_2};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    rpc0_2_2::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api1_1_7::host::add_to_linker::<WorkerState, State>(linker, get)?;
     Ok(())
 }
 

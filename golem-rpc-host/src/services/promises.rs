@@ -47,6 +47,8 @@ pub(crate) struct Promises {
     /// `None` while pending, the payload once completed.
     state: Mutex<HashMap<PromiseId, Option<Vec<u8>>>>,
     completed: Condvar,
+    /// Wakes [`Promises::settled`] waiters (`get-promise-result`'s pollable).
+    changed: tokio::sync::Notify,
 }
 
 impl Promises {
@@ -70,6 +72,7 @@ impl Promises {
         }
         *slot = Some(data);
         self.completed.notify_all();
+        self.changed.notify_waiters();
         Ok(true)
     }
 
@@ -98,10 +101,24 @@ impl Promises {
         }
     }
 
+    /// Returns once the promise is completed (or gone), without blocking the thread.
+    pub(crate) async fn settled(&self, id: &PromiseId) {
+        loop {
+            let notified = self.changed.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if !matches!(self.poll(id), Ok(None)) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
     /// Forgets a promise; a worker awaiting it gets [`PromiseError::NotFound`].
     pub(crate) fn delete(&self, id: &PromiseId) {
         self.lock().remove(id);
         self.completed.notify_all();
+        self.changed.notify_waiters();
     }
 }
 

@@ -147,7 +147,7 @@ pub(crate) trait Services: Send + Sync {
     fn client_target(&self, target_package: &str, resource: &str) -> Result<ClientTarget, String>;
 
     /// The host's promises.
-    fn promises(&self) -> &Promises;
+    fn promises(&self) -> &Arc<Promises>;
 
     /// The context of an existing worker.
     fn worker(&self, id: &WorkerId) -> Option<Arc<WorkerContext>>;

@@ -1,6 +1,8 @@
-//! `golem:api/host`, on a host without an oplog: `v0_2` (`@0.2.0`, Golem 1.0/1.1) and `v1_1`
-//! (`@1.1.6`, Golem 1.2, an adapter that converts its records to 0.2.0's and calls it); what
-//! both versions change in a worker is kept once, in its `worker::context::WorkerContext`.
+//! `golem:api/host`, on a host without an oplog: `v0_2` (`@0.2.0`, Golem 1.0/1.1), `v1_1`
+//! (`@1.1.6`, Golem 1.2) and `v1_1_7` (`@1.1.7`, Golem 1.3), the last two adapters that convert
+//! their records to 0.2.0's and call it; `filter` matches every version's `get-workers` /
+//! `get-agents` filters; what the versions change in a worker is kept once, in its
+//! `worker::context::WorkerContext`.
 //!
 //! Golem's executor persists every side effect in a worker's oplog, replays it after a failure and
 //! lets workers shape that (persistence level, idempotence mode, atomic regions, retry policy).
@@ -29,12 +31,15 @@
 
 use std::time::Duration;
 
+use crate::model::uri;
 use crate::services::promises;
 use crate::worker::context::RetryConfig;
 use crate::worker::state::WorkerState;
 
+pub(crate) mod filter;
 pub(crate) mod v0_2;
 pub(crate) mod v1_1;
+pub(crate) mod v1_1_7;
 
 /// A `duration` (nanoseconds), saturating.
 pub(crate) fn nanos(duration: Duration) -> u64 {
@@ -42,6 +47,33 @@ pub(crate) fn nanos(duration: Duration) -> u64 {
 }
 
 impl WorkerState {
+    /// `resolve-component-id` of 1.1.x: a component by the name it was loaded under or by its
+    /// id; one oplog entry, as Golem logs the answer.
+    pub(crate) fn resolve_component(
+        &mut self,
+        reference: &str,
+    ) -> wasmtime::Result<Option<uuid::Uuid>> {
+        let resolved = self.services()?.resolve_component(reference);
+        self.log(1);
+        Ok(resolved)
+    }
+
+    /// `resolve-worker-id-strict` / `resolve-agent-id-strict`: also `none` for a worker this
+    /// host has not created (yet); one oplog entry.
+    pub(crate) fn resolve_existing_worker(
+        &mut self,
+        reference: &str,
+        name: String,
+    ) -> wasmtime::Result<Option<uri::WorkerId>> {
+        let services = self.services()?;
+        let existing = services
+            .resolve_component(reference)
+            .map(|id| uri::WorkerId::new(id, name))
+            .filter(|id| services.worker(id).is_some());
+        self.log(1);
+        Ok(existing)
+    }
+
     /// Appends `entries` oplog entries and returns the index of the last.
     pub(crate) fn log(&self, entries: u64) -> u64 {
         self.worker.api().append(entries)
@@ -58,3 +90,59 @@ impl WorkerState {
 pub(crate) fn promise_error(err: promises::PromiseError) -> wasmtime::Error {
     wasmtime::format_err!("{err}")
 }
+
+/// The trap for what needs an oplog (fork, revert).
+pub(crate) fn no_oplog(what: String) -> wasmtime::Error {
+    wasmtime::format_err!(
+        "{what} is not supported by the local host: it keeps no oplog (a worker's history of \
+         invocations and side effects) to copy or cut, only each worker's live state"
+    )
+}
+
+/// `revert-worker` / `revert-agent` (`function`) of a worker: it needs an oplog.
+pub(crate) fn no_revert(
+    function: &str,
+    worker: &uri::WorkerId,
+    to_index: Option<u64>,
+    last: Option<u64>,
+) -> wasmtime::Error {
+    let target = match (to_index, last) {
+        (Some(index), _) => format!("to oplog index {index}"),
+        (None, Some(n)) => format!("the last {n} invocations"),
+        (None, None) => "nowhere".to_string(),
+    };
+    no_oplog(format!("{function}({worker}, {target})"))
+}
+
+/// The conversions of a `golem:api/host` version's filter comparators to [`filter`]'s (the
+/// version's own cases after `;`).
+macro_rules! filter_comparators {
+    ($host:path; $($extra:ident),*) => {
+        use $host::{FilterComparator, StringFilterComparator};
+
+        fn comparator(comparator: FilterComparator) -> filter::Comparator {
+            use FilterComparator as C;
+            match comparator {
+                C::Equal => filter::Comparator::Equal,
+                C::NotEqual => filter::Comparator::NotEqual,
+                C::GreaterEqual => filter::Comparator::GreaterEqual,
+                C::Greater => filter::Comparator::Greater,
+                C::LessEqual => filter::Comparator::LessEqual,
+                C::Less => filter::Comparator::Less,
+            }
+        }
+
+        fn string_comparator(comparator: StringFilterComparator) -> filter::StringComparator {
+            use StringFilterComparator as C;
+            match comparator {
+                C::Equal => filter::StringComparator::Equal,
+                C::NotEqual => filter::StringComparator::NotEqual,
+                C::Like => filter::StringComparator::Like,
+                C::NotLike => filter::StringComparator::NotLike,
+                $(C::$extra => filter::StringComparator::$extra,)*
+            }
+        }
+    };
+}
+
+pub(crate) use filter_comparators;

@@ -8,12 +8,11 @@ use wasmtime::component::Resource;
 
 use crate::bindings::GetWorkersEntry;
 use crate::bindings::golem::api0_2_0::host::{
-    ComponentId, FilterComparator, Host, HostGetWorkers, PersistenceLevel, PromiseId, RetryPolicy,
-    StringFilterComparator, UpdateMode, Uuid, WorkerAnyFilter, WorkerId, WorkerMetadata,
-    WorkerPropertyFilter, WorkerStatus,
+    ComponentId, Host, HostGetWorkers, PersistenceLevel, PromiseId, RetryPolicy, UpdateMode, Uuid,
+    WorkerAnyFilter, WorkerId, WorkerMetadata, WorkerPropertyFilter, WorkerStatus,
 };
 use crate::bindings::golem::rpc0_1_3::types::Uri;
-use crate::interfaces::golem_api::{nanos, promise_error};
+use crate::interfaces::golem_api::{filter, nanos, promise_error};
 use crate::model::uri;
 use crate::services::promises;
 use crate::worker::context::{COMPONENT_VERSION, RetryConfig, WorkerContext, invocation_key};
@@ -55,7 +54,7 @@ pub(crate) fn from_promise_id(id: &PromiseId) -> promises::PromiseId {
 }
 
 /// A worker's metadata as `golem:api` describes it.
-fn metadata(worker: &WorkerContext) -> WorkerMetadata {
+pub(crate) fn metadata(worker: &WorkerContext) -> WorkerMetadata {
     let api = worker.api();
     WorkerMetadata {
         worker_id: to_worker_id(&worker.id),
@@ -67,62 +66,72 @@ fn metadata(worker: &WorkerContext) -> WorkerMetadata {
     }
 }
 
-fn compare<T: PartialOrd>(comparator: FilterComparator, value: &T, expected: &T) -> bool {
-    match comparator {
-        FilterComparator::Equal => value == expected,
-        FilterComparator::NotEqual => value != expected,
-        FilterComparator::GreaterEqual => value >= expected,
-        FilterComparator::Greater => value > expected,
-        FilterComparator::LessEqual => value <= expected,
-        FilterComparator::Less => value < expected,
+super::filter_comparators!(crate::bindings::golem::api0_2_0::host;);
+
+fn any_filter(any: WorkerAnyFilter) -> filter::AnyFilter {
+    use filter::PropertyFilter as F;
+    any.filters
+        .into_iter()
+        .map(|all| {
+            all.filters
+                .into_iter()
+                .map(|f| match f {
+                    WorkerPropertyFilter::Name(f) => {
+                        F::Name(string_comparator(f.comparator), f.value)
+                    }
+                    WorkerPropertyFilter::Status(f) => {
+                        F::Status(comparator(f.comparator), f.value as u8)
+                    }
+                    WorkerPropertyFilter::Version(f) => {
+                        F::Version(comparator(f.comparator), f.value)
+                    }
+                    WorkerPropertyFilter::CreatedAt(f) => {
+                        F::CreatedAt(comparator(f.comparator), f.value)
+                    }
+                    WorkerPropertyFilter::Env(f) => {
+                        F::Env(f.name, string_comparator(f.comparator), f.value)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+impl WorkerState {
+    /// `get-workers` / `get-agents` of any version: the metadata of the workers of
+    /// `component_id` that `filter` matches, served in pages by [`Self::next_workers_page`].
+    pub(crate) fn get_workers(
+        &mut self,
+        component_id: uuid::Uuid,
+        filter: Option<filter::AnyFilter>,
+    ) -> wasmtime::Result<Resource<GetWorkersEntry>> {
+        // The host's view is always precise: it is the only executor.
+        let workers = self.services()?.workers_of(&component_id);
+        let found: Vec<WorkerMetadata> = workers
+            .iter()
+            .filter(|w| filter::matches_any(filter.as_ref(), w))
+            .map(|w| metadata(w))
+            .collect();
+        Ok(self.table.push(GetWorkersEntry {
+            pending: Some(found.into_iter()),
+        })?)
     }
-}
 
-/// Golem's string comparators; `like` is a substring match, as in `golem-common`.
-fn compare_str(comparator: StringFilterComparator, value: &str, expected: &str) -> bool {
-    match comparator {
-        StringFilterComparator::Equal => value == expected,
-        StringFilterComparator::NotEqual => value != expected,
-        StringFilterComparator::Like => value.contains(expected),
-        StringFilterComparator::NotLike => !value.contains(expected),
-    }
-}
-
-fn status_rank(status: WorkerStatus) -> u8 {
-    status as u8
-}
-
-fn matches(filter: &WorkerPropertyFilter, worker: &WorkerContext, meta: &WorkerMetadata) -> bool {
-    match filter {
-        WorkerPropertyFilter::Name(f) => {
-            compare_str(f.comparator, &worker.id.worker_name, &f.value)
+    /// Pages of up to 50 workers (the first may be empty), then `none`.
+    pub(crate) fn next_workers_page(
+        &mut self,
+        entry: &Resource<GetWorkersEntry>,
+    ) -> wasmtime::Result<Option<Vec<WorkerMetadata>>> {
+        let entry = self.table.get_mut(entry)?;
+        let Some(pending) = &mut entry.pending else {
+            return Ok(None);
+        };
+        let page: Vec<WorkerMetadata> = pending.by_ref().take(WORKERS_PAGE_SIZE).collect();
+        if pending.len() == 0 {
+            entry.pending = None;
         }
-        WorkerPropertyFilter::Status(f) => compare(
-            f.comparator,
-            &status_rank(meta.status),
-            &status_rank(f.value),
-        ),
-        WorkerPropertyFilter::Version(f) => compare(f.comparator, &COMPONENT_VERSION, &f.value),
-        WorkerPropertyFilter::CreatedAt(f) => compare(f.comparator, &worker.created_at, &f.value),
-        WorkerPropertyFilter::Env(f) => meta
-            .env
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&f.name))
-            .is_some_and(|(_, value)| compare_str(f.comparator, value, &f.value)),
+        Ok(Some(page))
     }
-}
-
-/// Any of the all-filters matches (no filter: every worker).
-fn matches_any(filter: Option<&WorkerAnyFilter>, worker: &WorkerContext) -> bool {
-    let Some(any) = filter else {
-        return true;
-    };
-    let meta = metadata(worker);
-    any.filters.iter().any(|all| {
-        all.filters
-            .iter()
-            .all(|filter| matches(filter, worker, &meta))
-    })
 }
 
 impl HostGetWorkers for WorkerState {
@@ -132,32 +141,14 @@ impl HostGetWorkers for WorkerState {
         filter: Option<WorkerAnyFilter>,
         _precise: bool,
     ) -> wasmtime::Result<Resource<GetWorkersEntry>> {
-        // The host's view is always precise: it is the only executor.
-        let workers = self.services()?.workers_of(&from_uuid(&component_id.uuid));
-        let found: Vec<WorkerMetadata> = workers
-            .iter()
-            .filter(|w| matches_any(filter.as_ref(), w))
-            .map(|w| metadata(w))
-            .collect();
-        Ok(self.table.push(GetWorkersEntry {
-            pending: Some(found.into_iter()),
-        })?)
+        self.get_workers(from_uuid(&component_id.uuid), filter.map(any_filter))
     }
 
-    /// Pages of up to 50 workers (the first may be empty), then `none`.
     fn get_next(
         &mut self,
         self_: Resource<GetWorkersEntry>,
     ) -> wasmtime::Result<Option<Vec<WorkerMetadata>>> {
-        let entry = self.table.get_mut(&self_)?;
-        let Some(pending) = &mut entry.pending else {
-            return Ok(None);
-        };
-        let page: Vec<WorkerMetadata> = pending.by_ref().take(WORKERS_PAGE_SIZE).collect();
-        if pending.len() == 0 {
-            entry.pending = None;
-        }
-        Ok(Some(page))
+        self.next_workers_page(&self_)
     }
 
     fn drop(&mut self, rep: Resource<GetWorkersEntry>) -> wasmtime::Result<()> {

@@ -34,7 +34,6 @@ use crate::bindings::golem::rpc0_1_3::types::Uri;
 use crate::interfaces::golem_api::v0_2::from_promise_id;
 use crate::interfaces::golem_api::{nanos, promise_error};
 use crate::interfaces::golem_rpc::v0_2::{from_uuid, from_worker_id, to_uuid};
-use crate::model::uri;
 use crate::worker::context::RetryConfig;
 use crate::worker::state::WorkerState;
 
@@ -171,14 +170,6 @@ pub(crate) fn add_worker_uri(linker: &mut Linker<WorkerState>) -> anyhow::Result
         },
     )?;
     Ok(())
-}
-
-/// The trap for what needs an oplog.
-fn no_oplog(what: String) -> wasmtime::Error {
-    wasmtime::format_err!(
-        "{what} is not supported by the local host: it keeps no oplog (a worker's history of \
-         invocations and side effects) to copy or cut, only each worker's live state"
-    )
 }
 
 impl HostGetWorkers for WorkerState {
@@ -337,7 +328,7 @@ impl Host for WorkerState {
         target_worker_id: WorkerId,
         oplog_idx_cut_off: OplogIndex,
     ) -> wasmtime::Result<()> {
-        Err(no_oplog(format!(
+        Err(super::no_oplog(format!(
             "fork-worker({}, {}, {oplog_idx_cut_off})",
             from_worker_id(&source_worker_id),
             from_worker_id(&target_worker_id)
@@ -349,26 +340,27 @@ impl Host for WorkerState {
         worker_id: WorkerId,
         revert_target: RevertWorkerTarget,
     ) -> wasmtime::Result<()> {
-        let target = match revert_target {
-            RevertWorkerTarget::RevertToOplogIndex(index) => format!("to oplog index {index}"),
-            RevertWorkerTarget::RevertLastInvocations(n) => format!("the last {n} invocations"),
+        let (index, last) = match revert_target {
+            RevertWorkerTarget::RevertToOplogIndex(index) => (Some(index), None),
+            RevertWorkerTarget::RevertLastInvocations(n) => (None, Some(n)),
         };
-        Err(no_oplog(format!(
-            "revert-worker({}, {target})",
-            from_worker_id(&worker_id)
-        )))
+        Err(super::no_revert(
+            "revert-worker",
+            &from_worker_id(&worker_id),
+            index,
+            last,
+        ))
     }
 
-    /// One oplog entry, as Golem logs the answer.
     fn resolve_component_id(
         &mut self,
         component_reference: String,
     ) -> wasmtime::Result<Option<ComponentId>> {
-        let resolved = self.services()?.resolve_component(&component_reference);
-        self.log(1);
+        let resolved = self.resolve_component(&component_reference)?;
         Ok(resolved.map(|id| ComponentId { uuid: to_uuid(id) }))
     }
 
+    /// Without checking that the worker exists.
     fn resolve_worker_id(
         &mut self,
         component_reference: String,
@@ -381,23 +373,17 @@ impl Host for WorkerState {
         }))
     }
 
-    /// Also `none` for a worker this host has not created (yet).
     fn resolve_worker_id_strict(
         &mut self,
         component_reference: String,
         worker_name: String,
     ) -> wasmtime::Result<Option<WorkerId>> {
-        let services = self.services()?;
-        let existing = services
-            .resolve_component(&component_reference)
-            .map(|id| uri::WorkerId::new(id, worker_name))
-            .filter(|id| services.worker(id).is_some());
-        self.log(1);
+        let existing = self.resolve_existing_worker(&component_reference, worker_name)?;
         Ok(existing.map(|id| crate::interfaces::golem_rpc::v0_2::to_worker_id(&id)))
     }
 
     fn fork(&mut self, new_name: String) -> wasmtime::Result<ForkResult> {
-        Err(no_oplog(format!(
+        Err(super::no_oplog(format!(
             "fork({new_name:?}) of worker {}",
             self.worker.id
         )))

@@ -1,8 +1,9 @@
 //! `golem:rpc/types`: what both versions do with their resources (a `wasm-rpc` is its target
 //! worker, whichever version created it; the calls go to the host through `Services`), once, and
 //! one adapter per version: `v0_1` (`golem:rpc/types@0.1.3`: 0.1.0's functions, and Golem
-//! 1.1.19+'s schedules, `cancellation-token` and `extract-*` as in 0.2.0) and `v0_2` (0.2.0,
-//! which converts values at its boundary). `async-invoke-and-await` hands out an
+//! 1.1.19+'s schedules, `cancellation-token` and `extract-*` as in 0.2.0), `v0_2` (0.2.0) and
+//! `v0_2_2` (0.2.2, Golem 1.3/1.4), which convert values at their boundary with the code they
+//! share in `v0_2x`. `async-invoke-and-await` hands out an
 //! `execution::background::InvocationFuture`; what it answers for a lost or deadlocked call is
 //! Golem's text, kept here.
 
@@ -21,6 +22,8 @@ use crate::worker::state::WorkerState;
 
 pub(crate) mod v0_1;
 pub(crate) mod v0_2;
+pub(crate) mod v0_2_2;
+mod v0_2x;
 
 impl BackgroundResult for RpcResult {
     fn lost() -> Self {

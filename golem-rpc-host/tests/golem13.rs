@@ -1,0 +1,233 @@
+//! Golem 1.3's host API from a guest (`tests/components/api13-probe`, built from Golem 1.3.1's
+//! WIT): `golem:rpc/types@0.2.2` (`wasm-rpc` from an agent id, every call form, schedules) and
+//! `golem:api/host@1.1.7` (agent metadata, resolving names, `get-promise` and its pollable,
+//! `get-agents` with `starts-with`, what needs an oplog), side by side with a Golem 1.2 component
+//! in one host: each is linked with its own generation's definitions.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use golem_rpc_host::{Host, build};
+
+const PROBE: &str = "test:api13/probe";
+
+fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let built = build::build_components(&["api13-probe", "api12-probe"], true)
+            .expect("building the test components");
+        let host = Host::new().expect("creating a host");
+        host.add_component_file("probe13", &built["api13-probe"])
+            .expect("loading the 1.3 probe");
+        host.add_component_file("probe12", &built["api12-probe"])
+            .expect("loading the 1.2 probe");
+        host
+    })
+}
+
+fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn call_on(worker: &str, function: &str, args: &[&str]) -> anyhow::Result<String> {
+    let mut results =
+        host().call_wave("probe13", worker, &format!("{PROBE}.{{{function}}}"), args)?;
+    Ok(if results.is_empty() {
+        String::new()
+    } else {
+        results.remove(0)
+    })
+}
+
+fn call(worker: &str, function: &str, args: &[&str]) -> String {
+    call_on(worker, function, args)
+        .unwrap_or_else(|err| panic!("{function}{args:?} on {worker}: {err:#}"))
+}
+
+fn wave(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn id(component: &str) -> String {
+    host().component_id(component).unwrap().to_string()
+}
+
+#[test]
+fn agent_metadata_and_resolved_agent_ids() {
+    let agent = unique("meta");
+    let probe = id("probe13");
+    assert_eq!(
+        call(&agent, "info", &[]),
+        format!("(\"{probe}/{agent}\", \"AgentStatus::Running\")")
+    );
+    let ghost = unique("ghost");
+    assert_eq!(
+        call(
+            &agent,
+            "resolve-agent",
+            &["\"probe13\"", &wave(&ghost), "false"]
+        ),
+        format!("some(\"{probe}/{ghost}\")"),
+        "resolve-agent-id does not check that the agent exists"
+    );
+    assert_eq!(
+        call(
+            &agent,
+            "resolve-agent",
+            &["\"probe13\"", &wave(&ghost), "true"]
+        ),
+        "none"
+    );
+    assert_eq!(
+        call(
+            &agent,
+            "resolve-agent",
+            &["\"probe13\"", &wave(&agent), "true"]
+        ),
+        format!("some(\"{probe}/{agent}\")")
+    );
+    assert_eq!(
+        call(
+            &agent,
+            "resolve-agent",
+            &["\"nope\"", &wave(&ghost), "false"]
+        ),
+        "none"
+    );
+}
+
+#[test]
+fn every_call_form_through_an_agent_id_and_across_generations() {
+    let caller = unique("caller");
+    let target = unique("target");
+    assert_eq!(
+        call(
+            &caller,
+            "call-note",
+            &["\"probe13\"", &wave(&target), "\"t\""]
+        ),
+        "ok([\"t-awaited\", \"t-sent\", \"t-async\"])"
+    );
+    // A Golem 1.2 component, linked with 1.2's definitions in the same host, answers a 1.3
+    // caller, and is itself still served by golem:rpc@0.2.0.
+    let old = unique("old");
+    host()
+        .call_wave(
+            "probe12",
+            &old,
+            "test:api12/probe.{note}",
+            &["\"from-the-host\""],
+        )
+        .unwrap();
+    assert_eq!(
+        call(
+            &caller,
+            "call-strings",
+            &["\"probe12\"", &wave(&old), "\"test:api12/probe.{notes}\""]
+        ),
+        "ok([\"from-the-host\"])"
+    );
+    // An unknown function: Golem's error, as a value.
+    let err = call(
+        &caller,
+        "call-strings",
+        &["\"probe12\"", &wave(&old), "\"test:api12/probe.{nope}\""],
+    );
+    assert!(
+        err.starts_with("err(") && err.contains("could not load function"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scheduled_calls_run_once_and_cancelled_ones_never() {
+    let caller = unique("scheduler");
+    let target = unique("scheduled");
+    call(
+        &caller,
+        "schedule-note",
+        &["\"probe13\"", &wave(&target), "\"later\"", "100", "false"],
+    );
+    call(
+        &caller,
+        "schedule-note",
+        &["\"probe13\"", &wave(&target), "\"never\"", "100", "true"],
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let notes = call(&target, "notes", &[]);
+        if notes.contains("later") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the scheduled call never ran: {notes}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(call(&target, "notes", &[]), "[\"later\"]");
+}
+
+#[test]
+fn get_promise_waits_on_its_pollable_and_only_its_creator_may_read_it() {
+    let owner = unique("owner");
+    let index = call(&owner, "create-promise", &[]);
+    // Nothing completes it: the pollable times out, `get` is none.
+    assert_eq!(call(&owner, "await-promise", &[&index, "50"]), "none");
+
+    let waiting = {
+        let owner = owner.clone();
+        let index = index.clone();
+        std::thread::spawn(move || call(&owner, "await-promise", &[&index, "10000"]))
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    let other = unique("completer");
+    assert_eq!(
+        call(
+            &other,
+            "complete-promise",
+            &[&wave(&owner), &index, "[1, 2, 3]"]
+        ),
+        "true"
+    );
+    assert_eq!(waiting.join().unwrap(), "some([1, 2, 3])");
+    assert_eq!(
+        call(&other, "complete-promise", &[&wave(&owner), &index, "[4]"]),
+        "false",
+        "a promise completes once"
+    );
+
+    // Golem wakes only the creating agent: another may not read the promise.
+    let err = call_on(&other, "peek-promise", &[&wave(&owner), &index]).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("Tried awaiting a promise not created by the current agent"),
+        "{err:#}"
+    );
+}
+
+#[test]
+fn get_agents_filters_names_with_starts_with() {
+    let prefix = unique("listed");
+    for suffix in ["a", "b"] {
+        call(&format!("{prefix}-{suffix}"), "notes", &[]);
+    }
+    call(&unique("unlisted"), "notes", &[]);
+    let asker = unique("asker");
+    assert_eq!(
+        call(&asker, "agents-starting-with", &[&wave(&prefix)]),
+        format!("[\"{prefix}-a\", \"{prefix}-b\"]")
+    );
+}
+
+#[test]
+fn what_needs_an_oplog_traps_saying_so() {
+    let agent = unique("forker");
+    let err = call_on(&agent, "fork-to", &["\"copy\""]).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("fork-agent(") && format!("{err:#}").contains("keeps no oplog"),
+        "{err:#}"
+    );
+}
