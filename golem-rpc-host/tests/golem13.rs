@@ -12,18 +12,27 @@ use golem_rpc_host::{Host, build};
 
 const PROBE: &str = "test:api13/probe";
 
+fn built() -> &'static std::collections::BTreeMap<String, std::path::PathBuf> {
+    static BUILT: OnceLock<std::collections::BTreeMap<String, std::path::PathBuf>> =
+        OnceLock::new();
+    BUILT.get_or_init(|| {
+        build::build_components(&["api13-probe", "api12-probe"], true)
+            .expect("building the test components")
+    })
+}
+
+fn new_host() -> Host {
+    let host = Host::new().expect("creating a host");
+    host.add_component_file("probe13", &built()["api13-probe"])
+        .expect("loading the 1.3 probe");
+    host.add_component_file("probe12", &built()["api12-probe"])
+        .expect("loading the 1.2 probe");
+    host
+}
+
 fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(|| {
-        let built = build::build_components(&["api13-probe", "api12-probe"], true)
-            .expect("building the test components");
-        let host = Host::new().expect("creating a host");
-        host.add_component_file("probe13", &built["api13-probe"])
-            .expect("loading the 1.3 probe");
-        host.add_component_file("probe12", &built["api12-probe"])
-            .expect("loading the 1.2 probe");
-        host
-    })
+    HOST.get_or_init(new_host)
 }
 
 fn unique(prefix: &str) -> String {
@@ -229,5 +238,31 @@ fn what_needs_an_oplog_traps_saying_so() {
     assert!(
         format!("{err:#}").contains("fork-agent(") && format!("{err:#}").contains("keeps no oplog"),
         "{err:#}"
+    );
+}
+
+#[test]
+fn each_generation_sees_its_executors_environment() {
+    let host = new_host();
+    host.add_env("KEY", "value");
+    host.add_env("GOLEM_AGENT_TYPE", "stale");
+    host.add_env("GOLEM_WORKER_NAME", "stale");
+    let env13 = host
+        .call_wave("probe13", "e1", &format!("{PROBE}.{{env}}"), &[] as &[&str])
+        .unwrap()
+        .remove(0);
+    let component = host.component_id("probe13").unwrap();
+    let old = host.component_id("probe12").unwrap();
+    // (`{NAME}_COMPONENT_ID` are the host's own convenience variables, listed in the README's
+    // differences from Golem.)
+    assert_eq!(
+        env13,
+        format!(
+            "[(\"KEY\", \"value\"), (\"PROBE12_COMPONENT_ID\", \"{old}\"), \
+             (\"PROBE13_COMPONENT_ID\", \"{component}\"), (\"GOLEM_AGENT_ID\", \"e1\"), \
+             (\"GOLEM_WORKER_NAME\", \"e1\"), (\"GOLEM_COMPONENT_ID\", \"{component}\"), \
+             (\"GOLEM_COMPONENT_VERSION\", \"0\")]"
+        ),
+        "Golem 1.3's enrich_env: the agent id first, a stale GOLEM_AGENT_TYPE dropped"
     );
 }

@@ -182,8 +182,12 @@ impl HostInner {
         }
         let startup = startup.cloned().unwrap_or_else(|| self.default_startup());
         let key = self.next_worker_key.fetch_add(1, Ordering::Relaxed);
-        let context =
-            WorkerContext::new(WorkerId::new(component.id, name), &component.name, startup);
+        let context = WorkerContext::new(
+            WorkerId::new(component.id, name),
+            &component.name,
+            component.generation,
+            startup,
+        );
         let worker = Arc::new(Worker::new(
             context,
             key,

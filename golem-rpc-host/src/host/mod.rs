@@ -151,7 +151,7 @@ impl Host {
         }
         // The linker of the Golem generation it is built for; client interfaces it imports
         // (Golem 1.2+) are linked for it alone.
-        let generation = crate::interfaces::Generation::of(&self.inner.engine, &component);
+        let generation = crate::interfaces::generation_of(&self.inner.engine, &component);
         let base = self.inner.linkers.get(generation);
         let linker =
             crate::interfaces::dynamic_linking::link_clients(&self.inner.engine, base, &component)
@@ -161,6 +161,7 @@ impl Host {
         let loaded = Arc::new(LoadedComponent::new(
             name,
             ephemeral,
+            generation,
             &self.inner.engine,
             linker.as_ref().unwrap_or(base),
             component,

@@ -14,40 +14,20 @@ pub(crate) mod wasi;
 use wasmtime::Engine;
 use wasmtime::component::{Component, HasSelf, Linker};
 
+use crate::model::generation::Generation;
 use crate::worker::state::WorkerState;
 
-/// The generations of Golem's host interfaces a component may be built for. Each executor links
-/// exactly one version of each host package, and wasmtime matches imports semver-compatibly:
-/// Golem 1.3's `golem:rpc/types@0.2.2` would meet 1.2's 0.2.0 (other records), 1.3's
-/// `golem:api/host@1.1.7` 1.2's 1.1.6. So the host keeps one linker per generation and links a
-/// component with the one its imports ask for ([`Generation::of`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Generation {
-    /// Golem 1.0 to 1.2: `golem:rpc/types@0.1.x` / `@0.2.0`, `golem:api/host@0.2.x` /
-    /// `@1.1.0`–`@1.1.6`, which can share one linker.
-    UpTo1_2,
-    /// Golem 1.3: `golem:rpc/types@0.2.2`, `golem:api/host@1.1.7`.
-    Golem1_3,
-}
-
-impl Generation {
-    /// The generation `component`'s imports of Golem's packages belong to (a component that
-    /// imports neither links with any: the oldest is used).
-    pub(crate) fn of(engine: &Engine, component: &Component) -> Generation {
-        let newer = component.component_type().imports(engine).any(|(name, _)| {
-            let version = |prefix: &str| {
-                name.strip_prefix(prefix)
-                    .and_then(|v| semver::Version::parse(v).ok())
-            };
-            version("golem:rpc/types@").is_some_and(|v| v >= semver::Version::new(0, 2, 2))
-                || version("golem:api/host@").is_some_and(|v| v >= semver::Version::new(1, 1, 7))
-        });
-        if newer {
-            Generation::Golem1_3
-        } else {
-            Generation::UpTo1_2
-        }
-    }
+/// The generation `component` is built for (see [`Generation`]): each executor links exactly
+/// one version of each host package, and wasmtime matches imports semver-compatibly (Golem 1.3's
+/// `golem:rpc/types@0.2.2` would meet 1.2's 0.2.0, with other records), so the host keeps one
+/// linker per generation and links a component with the one its imports ask for.
+pub(crate) fn generation_of(engine: &Engine, component: &Component) -> Generation {
+    let names: Vec<String> = component
+        .component_type()
+        .imports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    Generation::from_imports(names.iter().map(String::as_str))
 }
 
 /// One linker per [`Generation`].

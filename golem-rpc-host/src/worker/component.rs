@@ -11,6 +11,7 @@ use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, 
 
 use crate::bindings::value::has_handles;
 use crate::model::function_name::{FunctionRef, ParsedFunctionName};
+use crate::model::generation::Generation;
 use crate::worker::state::WorkerState;
 
 /// What calling an [`ExportedFunction`] does.
@@ -75,6 +76,8 @@ pub(crate) struct LoadedComponent {
     pub(crate) id: Uuid,
     /// Loaded as ephemeral: reached as `urn:worker:{component-id}`, a fresh worker per client.
     pub(crate) ephemeral: bool,
+    /// The Golem generation it is built for: its workers see that generation's environment.
+    pub(crate) generation: Generation,
     pub(crate) pre: InstancePre<WorkerState>,
     /// Exported functions by interface export name (`None` for world-level functions), then by
     /// export name inside the interface (`f`, `[method]R.m`, …, and a synthetic `[drop]R`).
@@ -90,6 +93,7 @@ impl LoadedComponent {
     pub(crate) fn new(
         name: &str,
         ephemeral: bool,
+        generation: Generation,
         engine: &Engine,
         linker: &Linker<WorkerState>,
         component: Component,
@@ -163,6 +167,7 @@ impl LoadedComponent {
             name: name.to_string(),
             id: crate::model::uri::component_id(name),
             ephemeral,
+            generation,
             pre,
             functions,
             resources: resources

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 use crate::bindings::golem::api0_2_0::host::{PersistenceLevel, WorkerStatus};
+use crate::model::generation::Generation;
 use crate::model::uri::WorkerId;
 
 /// Environment variables of a worker, as it was started (without the `GOLEM_*` variables the
@@ -35,6 +36,8 @@ pub(crate) const COMPONENT_VERSION: u64 = 0;
 /// Everything the host keeps about one worker (see the module docs).
 pub(crate) struct WorkerContext {
     pub(crate) id: WorkerId,
+    /// The Golem generation its component is built for (its environment follows it).
+    pub(crate) generation: Generation,
     /// `{component name}/{worker name}`, how the worker's output is labelled.
     pub(crate) label: Arc<str>,
     /// `urn:worker:{component-id}/{name}`.
@@ -110,7 +113,12 @@ pub(crate) fn invocation_key(n: u64) -> Uuid {
 }
 
 impl WorkerContext {
-    pub(crate) fn new(id: WorkerId, component_name: &str, startup: Startup) -> Self {
+    pub(crate) fn new(
+        id: WorkerId,
+        component_name: &str,
+        generation: Generation,
+        startup: Startup,
+    ) -> Self {
         let created_at = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
@@ -118,6 +126,7 @@ impl WorkerContext {
             uri: id.uri().into(),
             label: format!("{component_name}/{}", id.worker_name).into(),
             id,
+            generation,
             inherited: Startup::default(),
             startup,
             created_at,
@@ -143,23 +152,36 @@ impl WorkerContext {
         self.api.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The environment the worker sees, as Golem builds it: what it was started with minus any
-    /// `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID`, `GOLEM_COMPONENT_VERSION`, then those three
-    /// for the worker itself, in that order.
+    /// The environment the worker sees, as its Golem generation's executor builds it
+    /// (`enrich_env`): what it was started with minus Golem's own variables, then those for the
+    /// worker itself, in Golem's order. Golem 1.0–1.2: `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID`,
+    /// `GOLEM_COMPONENT_VERSION`; Golem 1.3 puts `GOLEM_AGENT_ID` (the worker name) first, and
+    /// also drops an inherited `GOLEM_AGENT_TYPE` (set for agents, which WIT components are not).
     pub(crate) fn wasi_env(&self) -> Vec<(String, String)> {
-        let own = [
-            ("GOLEM_WORKER_NAME", self.id.worker_name.clone()),
+        let name = self.id.worker_name.clone();
+        let mut own = Vec::new();
+        let mut removed = vec![
+            "GOLEM_WORKER_NAME",
+            "GOLEM_COMPONENT_ID",
+            "GOLEM_COMPONENT_VERSION",
+        ];
+        if self.generation == Generation::Golem1_3 {
+            own.push(("GOLEM_AGENT_ID", name.clone()));
+            removed.extend(["GOLEM_AGENT_ID", "GOLEM_AGENT_TYPE"]);
+        }
+        own.extend([
+            ("GOLEM_WORKER_NAME", name),
             ("GOLEM_COMPONENT_ID", self.id.component_id.to_string()),
             ("GOLEM_COMPONENT_VERSION", COMPONENT_VERSION.to_string()),
-        ];
+        ]);
         let mut env: Vec<(String, String)> = self
             .startup
             .env
             .iter()
-            .filter(|(key, _)| !own.iter().any(|(own, _)| key == own))
+            .filter(|(key, _)| !removed.contains(&key.as_str()))
             .cloned()
             .collect();
-        env.extend(own.map(|(key, value)| (key.to_string(), value)));
+        env.extend(own.into_iter().map(|(key, value)| (key.to_string(), value)));
         env
     }
 }

@@ -88,6 +88,10 @@ impl Guest for Component {
         (show(&metadata.agent_id), format!("{:?}", metadata.status))
     }
 
+    fn env() -> Vec<(String, String)> {
+        std::env::vars().collect()
+    }
+
     fn resolve_agent(reference: String, agent_name: String, strict: bool) -> Option<String> {
         let id = if strict {
             host::resolve_agent_id_strict(&reference, &agent_name)
