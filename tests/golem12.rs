@@ -1,6 +1,8 @@
-//! Golem 1.2 end to end: a caller built with golem-rpc's `golem-1-2` feature (`caller12`, clients
-//! of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) next to Golem 1.0/1.1 callers, in one host;
-//! and a "stubless" caller whose imported client interfaces the host links dynamically.
+//! Golem 1.2 and 1.3 end to end: one caller source built with golem-rpc's `golem-1-2` feature
+//! (`caller12`, clients of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) and with `golem-1-3`
+//! (`caller13`, `golem:rpc@0.2.2` and `golem:api/host@1.1.7`), next to Golem 1.0/1.1 callers, in
+//! one host, each linked with its own generation's host interfaces; and a "stubless" caller whose
+//! imported client interfaces the host links dynamically.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -8,35 +10,42 @@ use std::time::Duration;
 use golem_rpc_host::{Host, Val};
 use golem_rpc_tests::{host_with, outcome, string, strings};
 
-/// caller12 is built on its own: its `golem-1-2` feature must not reach the other components.
-fn caller12() -> &'static std::path::Path {
-    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        golem_rpc_host::build::build_component_with_features("caller12", &["golem-1-2"])
-            .expect("caller12 builds with golem-1-2")
+/// The callers, by the name they are loaded under, and the feature each is built with.
+const CALLERS: [(&str, &str); 2] = [("caller12", "golem-1-2"), ("caller13", "golem-1-3")];
+
+/// Each caller is built on its own: its feature must not reach the other components.
+fn callers() -> &'static [std::path::PathBuf; 2] {
+    static PATHS: OnceLock<[std::path::PathBuf; 2]> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        CALLERS.map(|(_, feature)| {
+            golem_rpc_host::build::build_component_with_features("caller12", &[feature])
+                .unwrap_or_else(|e| panic!("caller12 builds with {feature}: {e:#}"))
+        })
     })
 }
 
 fn host() -> Host {
     let host = host_with(&["counter", "caller", "resources", "probe", "stubless"]);
-    host.add_component_file("caller12", caller12()).unwrap();
+    for ((name, _), path) in CALLERS.iter().zip(callers()) {
+        host.add_component_file(name, path).unwrap();
+    }
     host
 }
 
-/// Calls `function` of caller12 on `worker`; its results.
-fn call(host: &Host, worker: &str, function: &str, args: &[Val]) -> Vec<Val> {
+/// Calls `function` of `caller` on `worker`; its results.
+fn call(host: &Host, caller: &str, worker: &str, function: &str, args: &[Val]) -> Vec<Val> {
     host.call(
-        "caller12",
+        caller,
         worker,
         &format!("test:caller12/run.{{{function}}}"),
         args,
     )
-    .unwrap_or_else(|e| panic!("{function}: {e:#}"))
+    .unwrap_or_else(|e| panic!("{caller} {function}: {e:#}"))
 }
 
 /// Calls `function`; its one result.
-fn run(host: &Host, worker: &str, function: &str, args: &[Val]) -> Val {
-    call(host, worker, function, args).remove(0)
+fn run(host: &Host, caller: &str, worker: &str, function: &str, args: &[Val]) -> Val {
+    call(host, caller, worker, function, args).remove(0)
 }
 
 fn counter(host: &Host, worker: &str) -> u64 {
@@ -59,42 +68,55 @@ fn u64_of(value: Option<Val>) -> u64 {
 #[test]
 fn every_call_form_by_worker_name() {
     let host = host();
-    let seen = run(&host, "c", "forms", &[string("w1")]);
-    // 1 + 2 blocking, then the fire-and-forget 4 reaches the worker before the future's `get`.
-    assert_eq!(u64_of(outcome(&seen).unwrap()), 7);
-    assert_eq!(counter(&host, "w1"), 7);
+    for (caller, _) in CALLERS {
+        let worker = format!("{caller}-w1");
+        let seen = run(&host, caller, "c", "forms", &[string(&worker)]);
+        // 1 + 2 blocking, then the fire-and-forget 4 reaches the worker before the future's `get`.
+        assert_eq!(u64_of(outcome(&seen).unwrap()), 7, "{caller}");
+        assert_eq!(counter(&host, &worker), 7, "{caller}");
+    }
 }
 
 #[test]
-fn a_golem_1_0_caller_and_a_golem_1_2_caller_share_a_worker() {
+fn golem_1_0_1_2_and_1_3_callers_share_a_worker() {
     let host = host();
-    run(&host, "c", "forms", &[string("shared")]);
+    run(&host, "caller12", "c", "forms", &[string("shared")]);
     let uri = host.worker_uri("counter", "shared").unwrap();
     // The 1.0 caller reads what the 1.2 caller wrote, through golem:rpc@0.1.0.
     let total = host
         .call("caller", "c", "demo:caller/run.{total-at}", &[string(&uri)])
         .unwrap();
     assert_eq!(u64_of(outcome(&total[0]).unwrap()), 7);
-    // The 1.2 caller reaches the same worker by id (custom), through golem:rpc@0.2.0.
-    let by_id = run(&host, "c", "by-id", &[string(&uri)]);
-    assert_eq!(u64_of(outcome(&by_id).unwrap()), 7);
-    // A 1.0 caller calls a component built for Golem 1.2, which answers from get-self-metadata.
-    let caller12 = host.worker_uri("caller12", "answering").unwrap();
-    let answer = host
-        .call(
-            "probe",
-            "p",
-            "test:probe/calls.{remote-self-uri}",
-            &[string(&caller12)],
-        )
-        .unwrap();
-    assert_eq!(outcome(&answer[0]).unwrap(), Some(string(&caller12)));
+    // The 1.2 and 1.3 callers reach the same worker by id (custom), through golem:rpc@0.2.0 and
+    // @0.2.2.
+    for (caller, _) in CALLERS {
+        let by_id = run(&host, caller, "c", "by-id", &[string(&uri)]);
+        assert_eq!(u64_of(outcome(&by_id).unwrap()), 7, "{caller}");
+    }
+    // A 1.0 caller calls components built for Golem 1.2 and 1.3, which answer from
+    // get-self-metadata.
+    for (caller, _) in CALLERS {
+        let answering = host.worker_uri(caller, "answering").unwrap();
+        let answer = host
+            .call(
+                "probe",
+                "p",
+                "test:probe/calls.{remote-self-uri}",
+                &[string(&answering)],
+            )
+            .unwrap();
+        assert_eq!(
+            outcome(&answer[0]).unwrap(),
+            Some(string(&answering)),
+            "{caller}"
+        );
+    }
 }
 
 #[test]
-fn ephemeral_clients_each_get_their_own_worker() {
+fn golem_1_2_ephemeral_clients_each_get_their_own_worker() {
     let host = host();
-    let seen = run(&host, "c", "ephemeral", &[]);
+    let seen = run(&host, "caller12", "c", "ephemeral", &[]);
     let Some(Val::Tuple(pair)) = outcome(&seen).unwrap() else {
         panic!("{seen:?}")
     };
@@ -104,64 +126,86 @@ fn ephemeral_clients_each_get_their_own_worker() {
 #[test]
 fn a_component_that_is_not_deployed_is_a_typed_error() {
     let host = host();
-    let Val::String(message) = run(&host, "c", "missing", &[]) else {
-        panic!()
-    };
-    assert!(
-        message.starts_with("no component named `no-such-component` is deployed"),
-        "{message}"
-    );
+    for (caller, _) in CALLERS {
+        let Val::String(message) = run(&host, caller, "c", "missing", &[]) else {
+            panic!()
+        };
+        assert!(
+            message.starts_with("no component named `no-such-component` is deployed"),
+            "{caller}: {message}"
+        );
+    }
 }
 
 #[test]
 fn a_scheduled_call_runs_once_and_a_cancelled_one_never() {
     let host = host();
-    call(
-        &host,
-        "c",
-        "schedule",
-        &[string("sched"), Val::U64(5), Val::U32(300)],
-    );
-    call(
-        &host,
-        "c",
-        "schedule-cancelled",
-        &[string("sched"), Val::U64(100), Val::U32(300)],
-    );
-    // Not yet: it runs at its time, not when scheduled.
-    assert_eq!(counter(&host, "sched"), 0);
+    for (caller, _) in CALLERS {
+        let worker = format!("{caller}-sched");
+        call(
+            &host,
+            caller,
+            "c",
+            "schedule",
+            &[string(&worker), Val::U64(5), Val::U32(300)],
+        );
+        call(
+            &host,
+            caller,
+            "c",
+            "schedule-cancelled",
+            &[string(&worker), Val::U64(100), Val::U32(300)],
+        );
+        // Not yet: it runs at its time, not when scheduled.
+        assert_eq!(counter(&host, &worker), 0, "{caller}");
+    }
     std::thread::sleep(Duration::from_millis(900));
-    assert_eq!(counter(&host, "sched"), 5);
+    for (caller, _) in CALLERS {
+        assert_eq!(counter(&host, &format!("{caller}-sched")), 5, "{caller}");
+    }
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(
-        counter(&host, "sched"),
-        5,
-        "ran once, the cancelled one never"
-    );
+    for (caller, _) in CALLERS {
+        assert_eq!(
+            counter(&host, &format!("{caller}-sched")),
+            5,
+            "{caller}: ran once, the cancelled one never"
+        );
+    }
 }
 
 #[test]
 fn remote_resources_by_worker_name_and_by_id() {
     let host = host();
-    let seen = run(&host, "c", "resources", &[string("res")]);
-    let Some(Val::Tuple(values)) = outcome(&seen).unwrap() else {
-        panic!("{seen:?}")
-    };
-    // The scheduled `inc-by(100)` (due at once) may or may not have run by then; it runs once.
-    assert_eq!(values[0], Val::U64(11));
-    let Val::U64(by_id) = values[1] else {
-        panic!("{values:?}")
-    };
-    assert!(by_id == 22 || by_id == 122, "{by_id}");
+    for (caller, _) in CALLERS {
+        let seen = run(
+            &host,
+            caller,
+            "c",
+            "resources",
+            &[string(&format!("{caller}-res"))],
+        );
+        let Some(Val::Tuple(values)) = outcome(&seen).unwrap() else {
+            panic!("{seen:?}")
+        };
+        // The scheduled `inc-by(100)` (due at once) may or may not have run by then; it runs
+        // once.
+        assert_eq!(values[0], Val::U64(11), "{caller}");
+        let Val::U64(by_id) = values[1] else {
+            panic!("{values:?}")
+        };
+        assert!(by_id == 22 || by_id == 122, "{caller}: {by_id}");
+    }
 }
 
 #[test]
 fn the_self_uri_comes_from_get_self_metadata() {
     let host = host();
-    let Val::String(uri) = run(&host, "me", "self-uri", &[]) else {
-        panic!()
-    };
-    assert_eq!(uri, host.worker_uri("caller12", "me").unwrap());
+    for (caller, _) in CALLERS {
+        let Val::String(uri) = run(&host, caller, "me", "self-uri", &[]) else {
+            panic!()
+        };
+        assert_eq!(uri, host.worker_uri(caller, "me").unwrap(), "{caller}");
+    }
 }
 
 fn stubless(host: &Host, function: &str, args: &[Val]) -> Result<Vec<Val>, String> {

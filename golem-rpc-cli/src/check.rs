@@ -381,8 +381,9 @@ fn check_record_apis(records: &[UsedRecord], profile: &Profile, report: &mut Rep
                 ),
             )
             .note(match profile.golem_api() {
-                "golem-1.2" => "build the caller with golem-rpc's `golem-1-2` feature",
-                _ => "build the caller without golem-rpc's `golem-1-2` feature, or check it with `--profile golem-1.2`",
+                "golem-1.2" => "build the caller with golem-rpc's `golem-1-2` feature (and not `golem-1-3`)",
+                "golem-1.3" => "build the caller with golem-rpc's `golem-1-3` feature",
+                _ => "build the caller without golem-rpc's `golem-1-2` / `golem-1-3` features, or check it with `--profile golem-1.2` / `golem-1.3`",
             })
             .details(json!({ "target": record.target, "golem_api": record.golem_api })),
         );

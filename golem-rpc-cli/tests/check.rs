@@ -196,8 +196,9 @@ fn malformed_input_is_reported_not_a_panic() {
     ]);
     run.expect_code(2);
     assert!(
-        run.stderr
-            .contains("unknown profile `golem-9` (known: golem-1.0, golem-1.1.26, golem-1.2)"),
+        run.stderr.contains(
+            "unknown profile `golem-9` (known: golem-1.0, golem-1.1.26, golem-1.2, golem-1.3)"
+        ),
         "{}",
         run.stderr
     );
@@ -220,6 +221,35 @@ fn cargo_subcommand_drops_its_name() {
 fn caller12() -> &'static std::path::Path {
     static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     BUILT.get_or_init(|| built("caller12", &["golem-1-2"]))
+}
+
+#[test]
+fn golem_1_3_callers_are_checked_against_golem_1_3() {
+    // The same caller source built with `golem-1-3`: detected from its imports.
+    let caller13 = built("caller12", &["golem-1-3"]);
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller13.as_os_str(),
+        component("counter-target").as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("golem:rpc/types@0.2.2\n")
+        .expect_stdout("golem:api/host@1.1.7\n")
+        .expect_stdout("(checked against the golem-1.3 host profile)")
+        .expect_stdout(", golem-1.3 clients)");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
+
+    // Against Golem 1.2 (whose host interfaces wasmtime would even link by semver): the
+    // clients are for another executor.
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller13.as_os_str(),
+        "--profile".as_ref(),
+        "golem-1.2".as_ref(),
+    ]);
+    run.expect_code(1)
+        .expect_stdout("generated golem-1.3 clients, but the caller is checked against the golem-1.2 host profile")
+        .expect_stdout("build the caller with golem-rpc's `golem-1-2` feature (and not `golem-1-3`)");
 }
 
 #[test]
@@ -248,7 +278,7 @@ fn golem_1_2_callers_are_checked_against_golem_1_2() {
     run.expect_code(1)
         .expect_stdout("imports `golem:rpc/types@0.2.0`, which the golem-1.0 host profile (Golem 1.0/1.1 worker executor) does not provide")
         .expect_stdout("`golem_rpc::import!` of `demo:counter` generated golem-1.2 clients, but the caller is checked against the golem-1.0 host profile")
-        .expect_stdout("build the caller without golem-rpc's `golem-1-2` feature");
+        .expect_stdout("build the caller without golem-rpc's `golem-1-2` / `golem-1-3` features");
 
     // A Golem 1.0/1.1 caller against Golem 1.2: golem:rpc@0.1.0 is gone there.
     let run = golem_rpc([

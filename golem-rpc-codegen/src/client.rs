@@ -410,6 +410,7 @@ fn client(
             "try_ephemeral",
             "custom_ephemeral",
         ],
+        GolemApi::V1_3 => &["new", "try_new", "custom"],
     };
     for constructor in constructors {
         methods
@@ -480,7 +481,7 @@ fn client_constructors(types: &Types<'_>) -> TokenStream {
                 })
             }
         },
-        GolemApi::V1_2 => {
+        GolemApi::V1_2 | GolemApi::V1_3 => {
             let component = &types.component;
             let new_doc = format!(
                 " A client for the worker named `worker_name` of component `{component}` (found with \
@@ -494,6 +495,31 @@ fn client_constructors(types: &Types<'_>) -> TokenStream {
                 " A client for a new ephemeral worker of component `{component}`: every call through \
                  this client goes to the same worker; panics if there is no such component."
             );
+            let ephemeral = types.golem_api.has_ephemeral().then(|| {
+                quote! {
+                    #[doc = #ephemeral_doc]
+                    #[track_caller]
+                    pub fn ephemeral() -> Self {
+                        Self {
+                            target: #rt::Target::ephemeral_named(#component),
+                        }
+                    }
+
+                    /// Like `ephemeral`, or `Error::ComponentNotFound`.
+                    pub fn try_ephemeral() -> #rt::Result<Self, #rt::Error> {
+                        #rt::Result::Ok(Self {
+                            target: #rt::Target::try_ephemeral_named(#component)?,
+                        })
+                    }
+
+                    /// A client for a new ephemeral worker of the component `component_id`.
+                    pub fn custom_ephemeral(component_id: #rt::ComponentId) -> Self {
+                        Self {
+                            target: #rt::Target::ephemeral(component_id),
+                        }
+                    }
+                }
+            });
             quote! {
                 #[doc = #new_doc]
                 ///
@@ -519,27 +545,7 @@ fn client_constructors(types: &Types<'_>) -> TokenStream {
                     }
                 }
 
-                #[doc = #ephemeral_doc]
-                #[track_caller]
-                pub fn ephemeral() -> Self {
-                    Self {
-                        target: #rt::Target::ephemeral_named(#component),
-                    }
-                }
-
-                /// Like `ephemeral`, or `Error::ComponentNotFound`.
-                pub fn try_ephemeral() -> #rt::Result<Self, #rt::Error> {
-                    #rt::Result::Ok(Self {
-                        target: #rt::Target::try_ephemeral_named(#component)?,
-                    })
-                }
-
-                /// A client for a new ephemeral worker of the component `component_id`.
-                pub fn custom_ephemeral(component_id: #rt::ComponentId) -> Self {
-                    Self {
-                        target: #rt::Target::ephemeral(component_id),
-                    }
-                }
+                #ephemeral
             }
         }
     }
@@ -583,7 +589,7 @@ fn resource_impls(
         let mut methods = Namespace::default();
         let constructors: &[&str] = match types.golem_api {
             GolemApi::V1_1 => &["new", "try_new"],
-            GolemApi::V1_2 => &["new", "try_new", "custom", "try_custom"],
+            GolemApi::V1_2 | GolemApi::V1_3 => &["new", "try_new", "custom", "try_custom"],
         };
         for reserved in constructors.iter().chain(&["drop_remote", "__resource"]) {
             methods
@@ -717,7 +723,7 @@ fn method(
     let schedule = snake(&format!("schedule-{wit}"));
     let schedule_cancelable = snake(&format!("schedule-cancelable-{wit}"));
     // Golem 1.2 schedules calls; a static function has no worker to schedule on before its call.
-    let schedules = types.golem_api == GolemApi::V1_2 && receiver != Receiver::Static;
+    let schedules = types.golem_api.by_name() && receiver != Receiver::Static;
     let mut names = vec![&blocking, &try_blocking, &plain];
     if result.is_none() {
         names.push(&try_plain);
@@ -764,7 +770,7 @@ fn method(
                 quote!(&#rt::Target::new(location)?),
                 quote!(&#rt::Target::connect(location)),
             ),
-            GolemApi::V1_2 => {
+            GolemApi::V1_2 | GolemApi::V1_3 => {
                 let component = &types.component;
                 (
                     quote!(worker_name: &str, #(#params: #param_types),*),
@@ -777,7 +783,9 @@ fn method(
     };
     let forward_args = match (receiver, types.golem_api) {
         (Receiver::Static, GolemApi::V1_1) => quote!(location, #(#params),*),
-        (Receiver::Static, GolemApi::V1_2) => quote!(worker_name, #(#params),*),
+        (Receiver::Static, GolemApi::V1_2 | GolemApi::V1_3) => {
+            quote!(worker_name, #(#params),*)
+        }
         _ => quote!(#(#params),*),
     };
     // Golem sends named results (Golem 1.0/1.1 WIT) as the values themselves, not one tuple.
@@ -1016,7 +1024,7 @@ fn constructor(
                 }
             }
         }
-        GolemApi::V1_2 => {
+        GolemApi::V1_2 | GolemApi::V1_3 => {
             let component = &types.component;
             let doc = format!(
                 " Creates the resource in the worker named `worker_name` of component `{component}` \

@@ -63,14 +63,28 @@ pub enum GolemApi {
     /// Golem 1.2: `golem:rpc/types@0.2.0` and `golem:api/host@1.1.x`; clients connect to a
     /// worker id or a worker name, and can schedule calls.
     V1_2,
+    /// Golem 1.3: `golem:rpc/types@0.2.2` and `golem:api/host@1.1.7`; clients as 1.2's, but an
+    /// ephemeral component's workers are named by the caller like any other (no `ephemeral`).
+    V1_3,
 }
 
 impl GolemApi {
+    /// Clients connect by worker name or id and can schedule calls (Golem 1.2 and later).
+    pub fn by_name(self) -> bool {
+        self != GolemApi::V1_1
+    }
+
+    /// Clients can ask for a fresh ephemeral worker (Golem 1.2's `wasm-rpc.ephemeral`).
+    pub fn has_ephemeral(self) -> bool {
+        self == GolemApi::V1_2
+    }
+
     /// The name `golem-rpc check` profiles and the `golem-rpc:import` record use.
     pub fn name(self) -> &'static str {
         match self {
             GolemApi::V1_1 => "golem-1.1",
             GolemApi::V1_2 => "golem-1.2",
+            GolemApi::V1_3 => "golem-1.3",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! prettyplease, then compared with `tests/expanded/<name>.rs`. After an intended change, run
 //! with `GOLEM_RPC_BLESS=1` to rewrite the snapshots, and review the diff. The entries in
 //! [`GOLEM_1_2`] are also expanded for Golem 1.2's API, into `tests/expanded/golem-1.2/`, and
+//! those in [`GOLEM_1_3`] for Golem 1.3's into `tests/expanded/golem-1.3/`, and
 //! those in [`GOLEM_APP`] for Golem 1.2's API with the export names of golem-cli's application
 //! build, into `tests/expanded/golem-app/`.
 
@@ -14,6 +15,9 @@ use wit_parser::Resolve;
 
 /// Corpus entries also snapshotted with Golem 1.2 clients.
 const GOLEM_1_2: &[&str] = &["counter", "resources"];
+
+/// Corpus entries also snapshotted with Golem 1.3 clients.
+const GOLEM_1_3: &[&str] = &["counter"];
 
 /// Corpus entries also snapshotted as targets built by golem-cli's application build.
 const GOLEM_APP: &[&str] = &["app", "counter"];
@@ -59,6 +63,7 @@ fn expansions_match_snapshots() {
         .iter()
         .map(|e| (e, GolemApi::V1_1, ExportNames::AsWritten, "."))
         .chain(listed(GOLEM_1_2).map(|e| (e, GolemApi::V1_2, ExportNames::AsWritten, "golem-1.2")))
+        .chain(listed(GOLEM_1_3).map(|e| (e, GolemApi::V1_3, ExportNames::AsWritten, "golem-1.3")))
         .chain(listed(GOLEM_APP).map(|e| (e, GolemApi::V1_2, ExportNames::GolemApp, "golem-app")));
     for (entry, api, exports, subdir) in runs {
         let name = entry.file_stem().unwrap().to_string_lossy().into_owned();

@@ -541,9 +541,12 @@ fn wit_error(span: Span, rendered: &str) -> syn::Error {
     syn::Error::new(span, format!("failed to load the target's WIT: {rendered}"))
 }
 
-/// The Golem host API the clients are built for (golem-rpc's `golem-1-2` feature chooses).
+/// The Golem host API the clients are built for (golem-rpc's `golem-1-2` / `golem-1-3`
+/// features choose; `golem-1-3` implies `golem-1-2`'s client surface).
 fn golem_api() -> golem_rpc_codegen::GolemApi {
-    if cfg!(feature = "golem-1-2") {
+    if cfg!(feature = "golem-1-3") {
+        golem_rpc_codegen::GolemApi::V1_3
+    } else if cfg!(feature = "golem-1-2") {
         golem_rpc_codegen::GolemApi::V1_2
     } else {
         golem_rpc_codegen::GolemApi::V1_1

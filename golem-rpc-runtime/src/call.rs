@@ -63,7 +63,7 @@ impl Target {
 
     /// Golem 1.2: connects to a new ephemeral worker of the component `component_id`; every
     /// call through this target goes to that one worker.
-    #[cfg(feature = "golem-1-2")]
+    #[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
     pub fn ephemeral(component_id: crate::ComponentId) -> Self {
         Self {
             rpc: WasmRpc::ephemeral(crate::uri::component_id(component_id)),
@@ -76,7 +76,7 @@ impl Target {
     }
 
     /// Golem 1.2: a new ephemeral worker of the component deployed as `component`.
-    #[cfg(feature = "golem-1-2")]
+    #[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
     pub fn try_ephemeral_named(component: &str) -> Result<Self, Error> {
         Ok(Self::ephemeral(crate::golem12::resolve_component(
             component,
@@ -84,7 +84,7 @@ impl Target {
     }
 
     /// Like [`Target::try_ephemeral_named`], but panics if there is no such component.
-    #[cfg(feature = "golem-1-2")]
+    #[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
     #[track_caller]
     pub fn ephemeral_named(component: &str) -> Self {
         Self::try_ephemeral_named(component).unwrap_or_else(|e| panic!("{e}"))

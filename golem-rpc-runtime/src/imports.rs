@@ -29,14 +29,16 @@ pub fn self_uri() -> crate::Uri {
     crate::uri::worker_of(crate::bindings::golem::api::host::get_self_uri("golem-rpc"))
 }
 
-/// The calling worker's URI, from `get-self-metadata` (Golem 1.2 has no `get-self-uri`).
+/// The calling worker's URI, from `get-self-metadata` (Golem 1.2 has no `get-self-uri`; 1.3
+/// names the worker an agent).
 #[cfg(all(target_family = "wasm", feature = "golem-1-2"))]
 pub fn self_uri() -> crate::Uri {
-    let id = crate::bindings::golem::api::host::get_self_metadata().worker_id;
-    crate::Uri::worker(
-        crate::uri::from_component_id(&id.component_id),
-        &id.worker_name,
-    )
+    let metadata = crate::bindings::golem::api::host::get_self_metadata();
+    #[cfg(not(feature = "golem-1-3"))]
+    let id = metadata.worker_id;
+    #[cfg(feature = "golem-1-3")]
+    let id = metadata.agent_id;
+    crate::uri::from_worker_id(&id).uri()
 }
 
 /// Golem 1.2's `resolve-component-id`.

@@ -61,7 +61,7 @@ struct World {
     now: Cell<Duration>,
     self_uri: RefCell<Option<Uri>>,
     missing_components: RefCell<Vec<String>>,
-    #[cfg(feature = "golem-1-2")]
+    #[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
     next_ephemeral: Cell<u64>,
 }
 
@@ -440,17 +440,16 @@ pub(crate) mod fake {
             }
         }
 
-        /// Golem 1.2: the worker `id`.
+        /// Golem 1.2 / 1.3: the worker `id`.
         #[cfg(feature = "golem-1-2")]
-        pub fn new(id: &crate::bindings::golem::rpc::types::WorkerId) -> Self {
-            let component = crate::uri::from_component_id(&id.component_id);
+        pub fn new(id: &crate::uri::RpcWorkerId) -> Self {
             Self {
-                worker: Uri::worker(component, &id.worker_name),
+                worker: crate::uri::from_worker_id(id).uri(),
             }
         }
 
         /// Golem 1.2: a fresh ephemeral worker (named `ephemeral-{n}` here).
-        #[cfg(feature = "golem-1-2")]
+        #[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
         pub fn ephemeral(id: crate::bindings::golem::rpc::types::ComponentId) -> Self {
             let component = crate::uri::from_component_id(&id);
             let n = world().map_or(0, |w| {

@@ -304,7 +304,8 @@ pub(crate) fn worker_of(function_uri: Uri) -> Uri {
     Uri::parse(&worker).unwrap_or(Uri { value: worker })
 }
 
-/// Golem 1.2's records of component and worker ids (`golem:rpc/types@0.2.0`).
+/// Golem 1.2's and 1.3's records of component and worker ids (`golem:rpc/types@0.2.0`,
+/// `@0.2.2`).
 #[cfg(feature = "golem-1-2")]
 mod golem12 {
     use super::{ComponentId, WorkerId};
@@ -324,16 +325,59 @@ mod golem12 {
         ComponentId::from_u128((u128::from(id.uuid.high_bits) << 64) | u128::from(id.uuid.low_bits))
     }
 
-    pub(crate) fn worker_id(id: &WorkerId) -> rpc::WorkerId {
+    /// What `wasm-rpc`'s constructor takes: Golem 1.2's `worker-id`.
+    #[cfg(not(feature = "golem-1-3"))]
+    pub(crate) type RpcWorkerId = rpc::WorkerId;
+
+    /// What `wasm-rpc`'s constructor takes: Golem 1.3's `agent-id`, whose agent id is the worker
+    /// name for a WIT component.
+    #[cfg(feature = "golem-1-3")]
+    pub(crate) type RpcWorkerId = rpc::AgentId;
+
+    #[cfg(not(feature = "golem-1-3"))]
+    pub(crate) fn worker_id(id: &WorkerId) -> RpcWorkerId {
         rpc::WorkerId {
             component_id: component_id(id.component_id),
             worker_name: id.worker_name.clone(),
         }
     }
+
+    #[cfg(feature = "golem-1-3")]
+    pub(crate) fn worker_id(id: &WorkerId) -> RpcWorkerId {
+        rpc::AgentId {
+            component_id: component_id(id.component_id),
+            agent_id: id.worker_name.clone(),
+        }
+    }
+
+    /// The worker a `wasm-rpc` constructor's record names.
+    #[cfg_attr(
+        target_family = "wasm",
+        allow(dead_code, reason = "the test fakes read it natively")
+    )]
+    pub(crate) fn from_worker_id(id: &RpcWorkerId) -> WorkerId {
+        #[cfg(not(feature = "golem-1-3"))]
+        let name = &id.worker_name;
+        #[cfg(feature = "golem-1-3")]
+        let name = &id.agent_id;
+        WorkerId::new(from_component_id(&id.component_id), name)
+    }
 }
 
 #[cfg(feature = "golem-1-2")]
-pub(crate) use golem12::{component_id, from_component_id, worker_id};
+pub(crate) use golem12::{from_worker_id, worker_id};
+// Golem 1.2's ephemeral workers (`Target::ephemeral`, and its fake).
+#[cfg(all(feature = "golem-1-2", not(feature = "golem-1-3")))]
+pub(crate) use golem12::component_id;
+// `resolve-component-id` in a component; natively, 1.2's ephemeral fake.
+#[cfg(all(
+    feature = "golem-1-2",
+    any(target_family = "wasm", not(feature = "golem-1-3"))
+))]
+pub(crate) use golem12::from_component_id;
+// The fakes' `wasm-rpc` constructor.
+#[cfg(all(feature = "golem-1-2", not(target_family = "wasm")))]
+pub(crate) use golem12::RpcWorkerId;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Fakes under Golem 1.2 clients (`golem-1-2` feature): worker names resolved through the fake
-//! `resolve-component-id`, ephemeral workers, schedules recorded and cancelled.
-//! `cargo test -p golem-rpc --features golem-1-2 --test fakes12`
+//! `resolve-component-id`, ephemeral workers, schedules recorded and cancelled; with `golem-1-3`
+//! the same but ephemeral workers (Golem 1.3 has no `ephemeral`).
+//! `cargo test -p golem-rpc --features golem-1-2 --test fakes12` (and `--features golem-1-3`)
 #![cfg(feature = "golem-1-2")]
 
 use std::time::{Duration, SystemTime};
@@ -44,11 +45,14 @@ fn golem_1_2_clients_against_fakes() {
     );
     assert_eq!(fakes.calls_to(Api::ADD), [(5,), (6,)]);
 
-    let (e1, e2) = (Api::ephemeral(), Api::ephemeral());
-    e1.blocking_get();
-    e2.blocking_get();
-    let calls = fakes.calls();
-    assert_ne!(calls[3].worker, calls[4].worker, "two ephemeral workers");
+    #[cfg(not(feature = "golem-1-3"))]
+    {
+        let (e1, e2) = (Api::ephemeral(), Api::ephemeral());
+        e1.blocking_get();
+        e2.blocking_get();
+        let calls = fakes.calls();
+        assert_ne!(calls[3].worker, calls[4].worker, "two ephemeral workers");
+    }
 
     fakes.missing_component("counter");
     assert!(matches!(Api::try_new("w"), Err(Error::ComponentNotFound(name)) if name == "counter"));

@@ -1,4 +1,5 @@
-//! A Golem 1.2 caller: `golem_rpc::import!` with golem-rpc's `golem-1-2` feature.
+//! A Golem 1.2 caller: `golem_rpc::import!` with golem-rpc's `golem-1-2` feature; with
+//! `golem-1-3`, the same source calls through Golem 1.3's host API.
 #![cfg(feature = "golem-1-2")]
 
 use std::time::{Duration, SystemTime};
@@ -51,6 +52,16 @@ impl Guest for Caller {
             .map_err(|e| e.to_string())
     }
 
+    #[cfg(feature = "golem-1-3")]
+    fn ephemeral() -> Result<(u64, u64), String> {
+        Err(
+            "Golem 1.3 clients have no `ephemeral`: an ephemeral component's workers are named \
+             like any other's"
+                .to_owned(),
+        )
+    }
+
+    #[cfg(not(feature = "golem-1-3"))]
     fn ephemeral() -> Result<(u64, u64), String> {
         let first = Api::try_ephemeral().map_err(|e| e.to_string())?;
         first.blocking_add(1);
