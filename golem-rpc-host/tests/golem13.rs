@@ -1,8 +1,9 @@
-//! Golem 1.3's host API from a guest (`tests/components/api13-probe`, built from Golem 1.3.1's
-//! WIT): `golem:rpc/types@0.2.2` (`wasm-rpc` from an agent id, every call form, schedules) and
-//! `golem:api/host@1.1.7` (agent metadata, resolving names, `get-promise` and its pollable,
-//! `get-agents` with `starts-with`, what needs an oplog), side by side with a Golem 1.2 component
-//! in one host: each is linked with its own generation's definitions.
+//! Golem 1.3's and 1.4's host API from a guest (`tests/components/api13-probe`, built from
+//! Golem 1.3.1's WIT, and with `golem-1-4` from 1.4.2's): `golem:rpc/types@0.2.2` (`wasm-rpc`
+//! from an agent id, every call form, schedules) and `golem:api/host@1.1.7` / `@1.3.0` (agent
+//! metadata, resolving names, `get-promise` and its pollable, `get-agents` with `starts-with`,
+//! what needs an oplog), side by side with a Golem 1.2 component in one host: each is linked with
+//! its own generation's definitions.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -12,20 +13,37 @@ use golem_rpc_host::{Host, build};
 
 const PROBE: &str = "test:api13/probe";
 
-fn built() -> &'static std::collections::BTreeMap<String, std::path::PathBuf> {
-    static BUILT: OnceLock<std::collections::BTreeMap<String, std::path::PathBuf>> =
-        OnceLock::new();
+/// The probes: Golem 1.2's, 1.3's and (the 1.3 probe built with `golem-1-4`) 1.4's.
+struct Built {
+    probe12: std::path::PathBuf,
+    probe13: std::path::PathBuf,
+    probe14: std::path::PathBuf,
+}
+
+fn built() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
     BUILT.get_or_init(|| {
-        build::build_components(&["api13-probe", "api12-probe"], true)
-            .expect("building the test components")
+        // The featured build first: it copies its artifact aside, the plain build then leaves
+        // the probe's own artifact in place.
+        let probe14 = build::build_component_with_features("api13-probe", &["golem-1-4"])
+            .expect("building the 1.4 probe");
+        let built = build::build_components(&["api13-probe", "api12-probe"], true)
+            .expect("building the test components");
+        Built {
+            probe12: built["api12-probe"].clone(),
+            probe13: built["api13-probe"].clone(),
+            probe14,
+        }
     })
 }
 
 fn new_host() -> Host {
     let host = Host::new().expect("creating a host");
-    host.add_component_file("probe13", &built()["api13-probe"])
+    host.add_component_file("probe13", &built().probe13)
         .expect("loading the 1.3 probe");
-    host.add_component_file("probe12", &built()["api12-probe"])
+    host.add_component_file("probe14", &built().probe14)
+        .expect("loading the 1.4 probe");
+    host.add_component_file("probe12", &built().probe12)
         .expect("loading the 1.2 probe");
     host
 }
@@ -40,9 +58,15 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The 1.3 and 1.4 probes: the same exports, each through its own generation's host API.
+const PROBES: [&str; 2] = ["probe13", "probe14"];
+
 fn call_on(worker: &str, function: &str, args: &[&str]) -> anyhow::Result<String> {
-    let mut results =
-        host().call_wave("probe13", worker, &format!("{PROBE}.{{{function}}}"), args)?;
+    call_probe("probe13", worker, function, args)
+}
+
+fn call_probe(probe: &str, worker: &str, function: &str, args: &[&str]) -> anyhow::Result<String> {
+    let mut results = host().call_wave(probe, worker, &format!("{PROBE}.{{{function}}}"), args)?;
     Ok(if results.is_empty() {
         String::new()
     } else {
@@ -253,16 +277,88 @@ fn each_generation_sees_its_executors_environment() {
         .remove(0);
     let component = host.component_id("probe13").unwrap();
     let old = host.component_id("probe12").unwrap();
+    let newer = host.component_id("probe14").unwrap();
     // (`{NAME}_COMPONENT_ID` are the host's own convenience variables, listed in the README's
     // differences from Golem.)
     assert_eq!(
         env13,
         format!(
             "[(\"KEY\", \"value\"), (\"PROBE12_COMPONENT_ID\", \"{old}\"), \
-             (\"PROBE13_COMPONENT_ID\", \"{component}\"), (\"GOLEM_AGENT_ID\", \"e1\"), \
+             (\"PROBE13_COMPONENT_ID\", \"{component}\"), (\"PROBE14_COMPONENT_ID\", \"{newer}\"), \
+             (\"GOLEM_AGENT_ID\", \"e1\"), \
              (\"GOLEM_WORKER_NAME\", \"e1\"), (\"GOLEM_COMPONENT_ID\", \"{component}\"), \
              (\"GOLEM_COMPONENT_VERSION\", \"0\")]"
         ),
         "Golem 1.3's enrich_env: the agent id first, a stale GOLEM_AGENT_TYPE dropped"
+    );
+}
+
+#[test]
+fn golem_1_4_serves_the_same_probe_through_its_own_host_api() {
+    for probe in PROBES {
+        let call = |worker: &str, function: &str, args: &[&str]| {
+            call_probe(probe, worker, function, args)
+                .unwrap_or_else(|err| panic!("{probe} {function}{args:?}: {err:#}"))
+        };
+        let agent = unique("g14");
+        let id = id(probe);
+        assert_eq!(
+            call(&agent, "info", &[]),
+            format!("(\"{id}/{agent}\", \"AgentStatus::Running\")"),
+            "{probe}"
+        );
+        // Calls between the generations: the 1.4 probe's agent calls a 1.3 agent and back.
+        let other = if probe == "probe13" {
+            "probe14"
+        } else {
+            "probe13"
+        };
+        let target = unique("g14-target");
+        assert_eq!(
+            call(
+                &agent,
+                "call-note",
+                &[&wave(other), &wave(&target), "\"x\""]
+            ),
+            "ok([\"x-awaited\", \"x-sent\", \"x-async\"])",
+            "{probe} -> {other}"
+        );
+        let index = call(&agent, "create-promise", &[]);
+        let completer = unique("g14-completer");
+        assert_eq!(
+            call(
+                &completer,
+                "complete-promise",
+                &[&wave(&agent), &index, "[7]"]
+            ),
+            "true"
+        );
+        assert_eq!(
+            call(&agent, "await-promise", &[&index, "1000"]),
+            "some([7])",
+            "{probe}"
+        );
+        let err = call_probe(probe, &agent, "fork-to", &["\"copy\""]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("keeps no oplog"),
+            "{probe}: {err:#}"
+        );
+    }
+
+    // Golem 1.4's environment: GOLEM_COMPONENT_REVISION instead of GOLEM_COMPONENT_VERSION.
+    let host = new_host();
+    host.add_env("GOLEM_COMPONENT_VERSION", "inherited");
+    let env14 = host
+        .call_wave("probe14", "e1", &format!("{PROBE}.{{env}}"), &[] as &[&str])
+        .unwrap()
+        .remove(0);
+    let component = host.component_id("probe14").unwrap();
+    assert!(
+        env14.starts_with("[(\"GOLEM_COMPONENT_VERSION\", \"inherited\"), ")
+            && env14.ends_with(&format!(
+                "(\"GOLEM_AGENT_ID\", \"e1\"), (\"GOLEM_WORKER_NAME\", \"e1\"), \
+                 (\"GOLEM_COMPONENT_ID\", \"{component}\"), (\"GOLEM_COMPONENT_REVISION\", \"0\")]"
+            )),
+        "Golem 1.4's enrich_env keeps an inherited GOLEM_COMPONENT_VERSION: {env14}"
     );
 }

@@ -34,6 +34,7 @@ pub(crate) fn generation_of(engine: &Engine, component: &Component) -> Generatio
 pub(crate) struct Linkers {
     up_to_1_2: Linker<WorkerState>,
     golem_1_3: Linker<WorkerState>,
+    golem_1_4: Linker<WorkerState>,
 }
 
 impl Linkers {
@@ -42,9 +43,12 @@ impl Linkers {
         add_to_linker(&mut up_to_1_2, Generation::UpTo1_2)?;
         let mut golem_1_3 = Linker::new(engine);
         add_to_linker(&mut golem_1_3, Generation::Golem1_3)?;
+        let mut golem_1_4 = Linker::new(engine);
+        add_to_linker(&mut golem_1_4, Generation::Golem1_4)?;
         Ok(Self {
             up_to_1_2,
             golem_1_3,
+            golem_1_4,
         })
     }
 
@@ -53,6 +57,7 @@ impl Linkers {
         match generation {
             Generation::UpTo1_2 => &self.up_to_1_2,
             Generation::Golem1_3 => &self.golem_1_3,
+            Generation::Golem1_4 => &self.golem_1_4,
         }
     }
 }
@@ -67,6 +72,7 @@ fn add_to_linker(linker: &mut Linker<WorkerState>, generation: Generation) -> an
     match generation {
         Generation::UpTo1_2 => add_golem_interfaces(linker)?,
         Generation::Golem1_3 => add_golem_1_3_interfaces(linker)?,
+        Generation::Golem1_4 => add_golem_1_4_interfaces(linker)?,
     }
     add_worker_extras(linker)?;
     Ok(())
@@ -100,6 +106,18 @@ fn add_golem_1_3_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<
     }
     rpc0_2_2::types::add_to_linker::<WorkerState, State>(linker, get)?;
     api1_1_7::host::add_to_linker::<WorkerState, State>(linker, get)?;
+    Ok(())
+}
+
+/// Links Golem 1.4's interfaces: `golem:rpc/types@0.2.2` (1.3's), `golem:api/host@1.3.0`.
+fn add_golem_1_4_interfaces(linker: &mut Linker<WorkerState>) -> anyhow::Result<()> {
+    use crate::bindings::golem::{api1_3_0, rpc0_2_2};
+    type State = HasSelf<WorkerState>;
+    fn get(state: &mut WorkerState) -> &mut WorkerState {
+        state
+    }
+    rpc0_2_2::types::add_to_linker::<WorkerState, State>(linker, get)?;
+    api1_3_0::host::add_to_linker::<WorkerState, State>(linker, get)?;
     Ok(())
 }
 

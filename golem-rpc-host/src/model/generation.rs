@@ -8,8 +8,11 @@ pub enum Generation {
     /// Golem 1.0 to 1.2: `golem:rpc/types@0.1.x` / `@0.2.0`, `golem:api/host@0.2.x` /
     /// `@1.1.0`–`@1.1.6` (the versions do not clash, so one linker serves them all).
     UpTo1_2,
-    /// Golem 1.3: `golem:rpc/types@0.2.2`, `golem:api/host@1.1.7`.
+    /// Golem 1.3: `golem:rpc/types@0.2.2`, `golem:api/host@1.1.7` (a component that imports
+    /// only `golem:rpc@0.2.2`, which 1.4 links too, is taken for 1.3's).
     Golem1_3,
+    /// Golem 1.4: `golem:rpc/types@0.2.2`, `golem:api/host@1.3.0`.
+    Golem1_4,
 }
 
 impl Generation {
@@ -21,15 +24,18 @@ impl Generation {
                 .and_then(|v| semver::Version::parse(v).ok())
                 .is_some_and(|v| v >= min)
         };
-        let newer = imports.into_iter().any(|name| {
-            at_least(name, "golem:rpc/types@", semver::Version::new(0, 2, 2))
+        let mut generation = Generation::UpTo1_2;
+        for name in imports {
+            if at_least(name, "golem:api/host@", semver::Version::new(1, 3, 0)) {
+                return Generation::Golem1_4;
+            }
+            if at_least(name, "golem:rpc/types@", semver::Version::new(0, 2, 2))
                 || at_least(name, "golem:api/host@", semver::Version::new(1, 1, 7))
-        });
-        if newer {
-            Generation::Golem1_3
-        } else {
-            Generation::UpTo1_2
+            {
+                generation = Generation::Golem1_3;
+            }
         }
+        generation
     }
 }
 

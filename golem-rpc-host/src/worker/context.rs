@@ -156,23 +156,26 @@ impl WorkerContext {
     /// (`enrich_env`): what it was started with minus Golem's own variables, then those for the
     /// worker itself, in Golem's order. Golem 1.0–1.2: `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID`,
     /// `GOLEM_COMPONENT_VERSION`; Golem 1.3 puts `GOLEM_AGENT_ID` (the worker name) first, and
-    /// also drops an inherited `GOLEM_AGENT_TYPE` (set for agents, which WIT components are not).
+    /// also drops an inherited `GOLEM_AGENT_TYPE` (set for agents, which WIT components are not);
+    /// Golem 1.4 has `GOLEM_COMPONENT_REVISION` instead of `GOLEM_COMPONENT_VERSION` (and keeps an
+    /// inherited `GOLEM_COMPONENT_VERSION` as any other variable).
     pub(crate) fn wasi_env(&self) -> Vec<(String, String)> {
         let name = self.id.worker_name.clone();
+        // Golem 1.4 calls the component's version its revision.
+        let version = match self.generation {
+            Generation::Golem1_4 => "GOLEM_COMPONENT_REVISION",
+            Generation::UpTo1_2 | Generation::Golem1_3 => "GOLEM_COMPONENT_VERSION",
+        };
         let mut own = Vec::new();
-        let mut removed = vec![
-            "GOLEM_WORKER_NAME",
-            "GOLEM_COMPONENT_ID",
-            "GOLEM_COMPONENT_VERSION",
-        ];
-        if self.generation == Generation::Golem1_3 {
+        let mut removed = vec!["GOLEM_WORKER_NAME", "GOLEM_COMPONENT_ID", version];
+        if self.generation != Generation::UpTo1_2 {
             own.push(("GOLEM_AGENT_ID", name.clone()));
             removed.extend(["GOLEM_AGENT_ID", "GOLEM_AGENT_TYPE"]);
         }
         own.extend([
             ("GOLEM_WORKER_NAME", name),
             ("GOLEM_COMPONENT_ID", self.id.component_id.to_string()),
-            ("GOLEM_COMPONENT_VERSION", COMPONENT_VERSION.to_string()),
+            (version, COMPONENT_VERSION.to_string()),
         ]);
         let mut env: Vec<(String, String)> = self
             .startup

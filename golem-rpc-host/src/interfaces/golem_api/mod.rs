@@ -1,6 +1,6 @@
 //! `golem:api/host`, on a host without an oplog: `v0_2` (`@0.2.0`, Golem 1.0/1.1), `v1_1`
-//! (`@1.1.6`, Golem 1.2) and `v1_1_7` (`@1.1.7`, Golem 1.3), the last two adapters that convert
-//! their records to 0.2.0's and call it; `filter` matches every version's `get-workers` /
+//! (`@1.1.6`, Golem 1.2), `v1_1_7` (`@1.1.7`, Golem 1.3) and `v1_3` (`@1.3.0`, Golem 1.4),
+//! adapters that convert their records to an earlier version's and call it; `filter` matches every version's `get-workers` /
 //! `get-agents` filters; what the versions change in a worker is kept once, in its
 //! `worker::context::WorkerContext`.
 //!
@@ -40,6 +40,7 @@ pub(crate) mod filter;
 pub(crate) mod v0_2;
 pub(crate) mod v1_1;
 pub(crate) mod v1_1_7;
+pub(crate) mod v1_3;
 
 /// A `duration` (nanoseconds), saturating.
 pub(crate) fn nanos(duration: Duration) -> u64 {

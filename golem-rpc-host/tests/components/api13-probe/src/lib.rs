@@ -1,15 +1,29 @@
-//! The `api13-probe` world: Golem 1.3's host API, with raw `wasm-rpc` calls.
+//! The `api13-probe` world: Golem 1.3's host API, with raw `wasm-rpc` calls; with `golem-1-4`,
+//! the `api14-probe` world: the same through Golem 1.4's `golem:api/host@1.3.0`.
 
 use std::cell::RefCell;
 
+#[cfg(not(feature = "golem-1-4"))]
 wit_bindgen::generate!({
     path: "wit",
     world: "api13-probe",
     generate_all,
 });
+#[cfg(feature = "golem-1-4")]
+wit_bindgen::generate!({
+    path: "wit",
+    world: "api14-probe",
+    generate_all,
+});
 
 use exports::test::api13::probe::Guest;
-use golem::api::host::{
+#[cfg(not(feature = "golem-1-4"))]
+use golem::api1_1_7::host::{
+    self, AgentAllFilter, AgentAnyFilter, AgentNameFilter, AgentPropertyFilter, GetAgents,
+    PromiseId, StringFilterComparator,
+};
+#[cfg(feature = "golem-1-4")]
+use golem::api1_3_0::host::{
     self, AgentAllFilter, AgentAnyFilter, AgentNameFilter, AgentPropertyFilter, GetAgents,
     PromiseId, StringFilterComparator,
 };
