@@ -29,11 +29,11 @@ fn every_form(host: &Host, target: &str) -> Vec<Result<Option<Val>, String>> {
 }
 
 #[test]
-fn unknown_component_is_not_found_in_every_call_form() {
+fn an_unknown_component_is_golems_error_in_every_call_form() {
     let host = host();
     for result in every_form(&host, UNKNOWN_COMPONENT) {
         let err = result.unwrap_err();
-        assert!(err.starts_with("not found: "), "{err}");
+        assert!(err.starts_with("remote internal error: Unknown error: Could not find any component with the given id"), "{err}");
         assert!(
             err.contains("00000000-0000-0000-0000-000000000000"),
             "{err}"
@@ -168,7 +168,9 @@ fn fan_out_returns_results_in_input_order() {
     assert_eq!(results[1], Ok(Some(Val::U64(20))));
     assert_eq!(results[2], Ok(Some(Val::U64(30))));
     assert!(
-        results[3].as_ref().unwrap_err().starts_with("not found: "),
+        results[3].as_ref().unwrap_err().starts_with(
+            "remote internal error: Unknown error: Could not find any component with the given id"
+        ),
         "{results:?}"
     );
 }

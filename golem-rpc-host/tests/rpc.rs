@@ -200,11 +200,16 @@ fn world_level_function_by_bare_name() {
 }
 
 #[test]
-fn unknown_component_is_not_found() {
+fn an_unknown_component_is_golems_remote_internal_error() {
+    // Golem's executor: `GolemError::unknown("Could not find any component with the given id")`
+    // (its `rust_rpc` tests check the text), a `remote-internal-error`.
     let uri = format!("urn:worker:{}/w", Uuid::from_u128(42));
     match call(&uri, &counter("get"), vec![]) {
-        Err(RpcError::NotFound(message)) => assert!(message.contains("not found"), "{message}"),
-        other => panic!("expected not-found, got {other:?}"),
+        Err(RpcError::RemoteInternalError(message)) => assert!(
+            message.starts_with("Unknown error: Could not find any component with the given id"),
+            "{message}"
+        ),
+        other => panic!("expected remote-internal-error, got {other:?}"),
     }
 }
 
@@ -389,7 +394,7 @@ fn fire_and_forget_runs_in_call_order() {
     let missing = format!("urn:worker:{}/w", Uuid::from_u128(7));
     assert!(matches!(
         host().invoke(&missing, &counter("get"), vec![]),
-        Err(RpcError::NotFound(_))
+        Err(RpcError::RemoteInternalError(_))
     ));
     host().wait_for_background();
 }

@@ -17,7 +17,8 @@ pub enum Error {
     ProtocolError(String),
     /// The caller may not invoke the target (`rpc-error.denied`).
     Denied(String),
-    /// The target component or worker does not exist (`rpc-error.not-found`).
+    /// `rpc-error.not-found` (Golem's executor reports an unknown component id as a
+    /// `RemoteInternalError`, `Unknown error: Could not find any component with the given id`).
     NotFound(String),
     /// The target failed: unknown function, parameter mismatch, trap (`rpc-error.remote-internal-error`).
     RemoteInternalError(String),

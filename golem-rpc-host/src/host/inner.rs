@@ -206,9 +206,12 @@ impl HostInner {
         function_name: &str,
         params: Vec<WitValue>,
     ) -> Result<PreparedCall, CallError> {
+        // Golem's executor fails to find the component's metadata: `GolemError::unknown(..)`,
+        // a `remote-internal-error` (its text in every version, 1.0 to 1.4).
         let component = self.component_by_id(&target.component_id).ok_or_else(|| {
-            CallError::NotFound(format!(
-                "Worker not found: {target} (component {} is not loaded in this host)",
+            CallError::Internal(format!(
+                "Unknown error: Could not find any component with the given id (component {} \
+                 is not loaded in this host)",
                 target.component_id
             ))
         })?;

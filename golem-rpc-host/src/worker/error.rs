@@ -7,16 +7,15 @@ use crate::bindings::golem::rpc0_1_3::types::RpcError;
 /// How a call failed, before it is mapped to an `rpc-error` or an `anyhow::Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CallError {
-    /// The target does not exist (Golem: `WorkerNotFound` → `not-found`).
-    NotFound(String),
-    /// Anything else (Golem: every other executor error → `remote-internal-error`).
+    /// What Golem's executor reports as `remote-internal-error`: every executor error but
+    /// `WorkerNotFound` (which an RPC call, creating its target, never meets) and the
+    /// permission errors an open-source executor has none of.
     Internal(String),
 }
 
 impl CallError {
     pub(crate) fn into_rpc_error(self) -> RpcError {
         match self {
-            CallError::NotFound(message) => RpcError::NotFound(message),
             CallError::Internal(message) => RpcError::RemoteInternalError(message),
         }
     }
@@ -25,7 +24,7 @@ impl CallError {
 impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CallError::NotFound(message) | CallError::Internal(message) => f.write_str(message),
+            CallError::Internal(message) => f.write_str(message),
         }
     }
 }
