@@ -1,7 +1,7 @@
-//! Golem 1.2 and 1.3 end to end: one caller source built with golem-rpc's `golem-1-2` feature
-//! (`caller12`, clients of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`) and with `golem-1-3`
-//! (`caller13`, `golem:rpc@0.2.2` and `golem:api/host@1.1.7`), next to Golem 1.0/1.1 callers, in
-//! one host, each linked with its own generation's host interfaces; and a "stubless" caller whose
+//! Golem 1.2, 1.3 and 1.4 end to end: one caller source built with golem-rpc's `golem-1-2`
+//! feature (`caller12`, clients of `golem:rpc@0.2.0` and `golem:api/host@1.1.6`), with
+//! `golem-1-3` (`caller13`, `golem:rpc@0.2.2` and `golem:api/host@1.1.7`) and with `golem-1-4`
+//! (`caller14`, `golem:api/host@1.3.0`), next to Golem 1.0/1.1 callers, in one host, each linked with its own generation's host interfaces; and a "stubless" caller whose
 //! imported client interfaces the host links dynamically.
 
 use std::sync::OnceLock;
@@ -11,11 +11,15 @@ use golem_rpc_host::{Host, Val};
 use golem_rpc_tests::{host_with, outcome, string, strings};
 
 /// The callers, by the name they are loaded under, and the feature each is built with.
-const CALLERS: [(&str, &str); 2] = [("caller12", "golem-1-2"), ("caller13", "golem-1-3")];
+const CALLERS: [(&str, &str); 3] = [
+    ("caller12", "golem-1-2"),
+    ("caller13", "golem-1-3"),
+    ("caller14", "golem-1-4"),
+];
 
 /// Each caller is built on its own: its feature must not reach the other components.
-fn callers() -> &'static [std::path::PathBuf; 2] {
-    static PATHS: OnceLock<[std::path::PathBuf; 2]> = OnceLock::new();
+fn callers() -> &'static [std::path::PathBuf; 3] {
+    static PATHS: OnceLock<[std::path::PathBuf; 3]> = OnceLock::new();
     PATHS.get_or_init(|| {
         CALLERS.map(|(_, feature)| {
             golem_rpc_host::build::build_component_with_features("caller12", &[feature])
@@ -78,7 +82,7 @@ fn every_call_form_by_worker_name() {
 }
 
 #[test]
-fn golem_1_0_1_2_and_1_3_callers_share_a_worker() {
+fn golem_1_0_to_1_4_callers_share_a_worker() {
     let host = host();
     run(&host, "caller12", "c", "forms", &[string("shared")]);
     let uri = host.worker_uri("counter", "shared").unwrap();

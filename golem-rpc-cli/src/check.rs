@@ -382,8 +382,9 @@ fn check_record_apis(records: &[UsedRecord], profile: &Profile, report: &mut Rep
             )
             .note(match profile.golem_api() {
                 "golem-1.2" => "build the caller with golem-rpc's `golem-1-2` feature (and not `golem-1-3`)",
-                "golem-1.3" => "build the caller with golem-rpc's `golem-1-3` feature",
-                _ => "build the caller without golem-rpc's `golem-1-2` / `golem-1-3` features, or check it with `--profile golem-1.2` / `golem-1.3`",
+                "golem-1.3" => "build the caller with golem-rpc's `golem-1-3` feature (and not `golem-1-4`)",
+                "golem-1.4" => "build the caller with golem-rpc's `golem-1-4` feature",
+                _ => "build the caller without golem-rpc's `golem-1-2` / `golem-1-3` / `golem-1-4` features, or check it with `--profile golem-1.2` / `golem-1.3` / `golem-1.4`",
             })
             .details(json!({ "target": record.target, "golem_api": record.golem_api })),
         );

@@ -1,6 +1,6 @@
 //! `golem-rpc`, the post-build tool for components that use `golem_rpc::import!`.
 //!
-//! - `golem-rpc check CALLER.wasm [TARGET.wasm ...] [--profile golem-1.0|golem-1.1.26|golem-1.2|golem-1.3] [--format json]`:
+//! - `golem-rpc check CALLER.wasm [TARGET.wasm ...] [--profile golem-1.0|golem-1.1.26|golem-1.2|golem-1.3|golem-1.4] [--format json]`:
 //!   fails if the caller imports anything the selected Golem host profile does not provide
 //!   ([`profile`]), compares what each `import!` was built against (the `golem-rpc:import`
 //!   custom section, [`section`]) with the given targets' real exports, warns about imports
@@ -69,9 +69,9 @@ enum Command {
         targets: Vec<PathBuf>,
         /// The Golem host profile the caller's imports must be provided by: golem-1.0 (Golem
         /// 1.0/1.1, also called golem-1.1), golem-1.1.26 (Golem 1.1.19 to 1.1.26, with
-        /// golem:rpc@0.1.3's schedules), golem-1.2 or golem-1.3. Detected from the caller's
-        /// imports when not given (golem-1.3 if it imports golem:rpc@0.2.2+ / golem:api@1.1.7+
-        /// and nothing of 1.0/1.1's, golem-1.2 if golem:rpc@0.2 / golem:api@1.x only,
+        /// golem:rpc@0.1.3's schedules), golem-1.2, golem-1.3 or golem-1.4. Detected from the
+        /// caller's imports when not given (golem-1.4 if it imports golem:api@1.3+, golem-1.3 if
+        /// golem:rpc@0.2.2+ / golem:api@1.1.7+, both with nothing of 1.0/1.1's, golem-1.2 if golem:rpc@0.2 / golem:api@1.x only,
         /// golem-1.1.26 if golem:rpc@0.1.1+ or golem:api@1.x next to golem:rpc@0.1, else
         /// golem-1.0).
         #[arg(long, value_parser = parse_profile)]

@@ -197,7 +197,7 @@ fn malformed_input_is_reported_not_a_panic() {
     run.expect_code(2);
     assert!(
         run.stderr.contains(
-            "unknown profile `golem-9` (known: golem-1.0, golem-1.1.26, golem-1.2, golem-1.3)"
+            "unknown profile `golem-9` (known: golem-1.0, golem-1.1.26, golem-1.2, golem-1.3, golem-1.4)"
         ),
         "{}",
         run.stderr
@@ -250,6 +250,19 @@ fn golem_1_3_callers_are_checked_against_golem_1_3() {
     run.expect_code(1)
         .expect_stdout("generated golem-1.3 clients, but the caller is checked against the golem-1.2 host profile")
         .expect_stdout("build the caller with golem-rpc's `golem-1-2` feature (and not `golem-1-3`)");
+
+    // Built with `golem-1-4`: Golem 1.4's host API, detected likewise.
+    let caller14 = built("caller12", &["golem-1-4"]);
+    let run = golem_rpc([
+        "check".as_ref(),
+        caller14.as_os_str(),
+        component("counter-target").as_os_str(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout("golem:api/host@1.3.0\n")
+        .expect_stdout("(checked against the golem-1.4 host profile)")
+        .expect_stdout(", golem-1.4 clients)");
+    assert_eq!(run.errors(), 0, "{}", run.stdout);
 }
 
 #[test]
@@ -278,7 +291,7 @@ fn golem_1_2_callers_are_checked_against_golem_1_2() {
     run.expect_code(1)
         .expect_stdout("imports `golem:rpc/types@0.2.0`, which the golem-1.0 host profile (Golem 1.0/1.1 worker executor) does not provide")
         .expect_stdout("`golem_rpc::import!` of `demo:counter` generated golem-1.2 clients, but the caller is checked against the golem-1.0 host profile")
-        .expect_stdout("build the caller without golem-rpc's `golem-1-2` / `golem-1-3` features");
+        .expect_stdout("build the caller without golem-rpc's `golem-1-2` / `golem-1-3` / `golem-1-4` features");
 
     // A Golem 1.0/1.1 caller against Golem 1.2: golem:rpc@0.1.0 is gone there.
     let run = golem_rpc([

@@ -410,7 +410,7 @@ fn client(
             "try_ephemeral",
             "custom_ephemeral",
         ],
-        GolemApi::V1_3 => &["new", "try_new", "custom"],
+        GolemApi::V1_3 | GolemApi::V1_4 => &["new", "try_new", "custom"],
     };
     for constructor in constructors {
         methods
@@ -481,7 +481,7 @@ fn client_constructors(types: &Types<'_>) -> TokenStream {
                 })
             }
         },
-        GolemApi::V1_2 | GolemApi::V1_3 => {
+        GolemApi::V1_2 | GolemApi::V1_3 | GolemApi::V1_4 => {
             let component = &types.component;
             let new_doc = format!(
                 " A client for the worker named `worker_name` of component `{component}` (found with \
@@ -589,7 +589,9 @@ fn resource_impls(
         let mut methods = Namespace::default();
         let constructors: &[&str] = match types.golem_api {
             GolemApi::V1_1 => &["new", "try_new"],
-            GolemApi::V1_2 | GolemApi::V1_3 => &["new", "try_new", "custom", "try_custom"],
+            GolemApi::V1_2 | GolemApi::V1_3 | GolemApi::V1_4 => {
+                &["new", "try_new", "custom", "try_custom"]
+            }
         };
         for reserved in constructors.iter().chain(&["drop_remote", "__resource"]) {
             methods
@@ -770,7 +772,7 @@ fn method(
                 quote!(&#rt::Target::new(location)?),
                 quote!(&#rt::Target::connect(location)),
             ),
-            GolemApi::V1_2 | GolemApi::V1_3 => {
+            GolemApi::V1_2 | GolemApi::V1_3 | GolemApi::V1_4 => {
                 let component = &types.component;
                 (
                     quote!(worker_name: &str, #(#params: #param_types),*),
@@ -783,7 +785,7 @@ fn method(
     };
     let forward_args = match (receiver, types.golem_api) {
         (Receiver::Static, GolemApi::V1_1) => quote!(location, #(#params),*),
-        (Receiver::Static, GolemApi::V1_2 | GolemApi::V1_3) => {
+        (Receiver::Static, GolemApi::V1_2 | GolemApi::V1_3 | GolemApi::V1_4) => {
             quote!(worker_name, #(#params),*)
         }
         _ => quote!(#(#params),*),
@@ -1024,7 +1026,7 @@ fn constructor(
                 }
             }
         }
-        GolemApi::V1_2 | GolemApi::V1_3 => {
+        GolemApi::V1_2 | GolemApi::V1_3 | GolemApi::V1_4 => {
             let component = &types.component;
             let doc = format!(
                 " Creates the resource in the worker named `worker_name` of component `{component}` \

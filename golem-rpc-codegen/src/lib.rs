@@ -66,6 +66,8 @@ pub enum GolemApi {
     /// Golem 1.3: `golem:rpc/types@0.2.2` and `golem:api/host@1.1.7`; clients as 1.2's, but an
     /// ephemeral component's workers are named by the caller like any other (no `ephemeral`).
     V1_3,
+    /// Golem 1.4: `golem:rpc/types@0.2.2` and `golem:api/host@1.3.0`; clients as 1.3's.
+    V1_4,
 }
 
 impl GolemApi {
@@ -85,6 +87,7 @@ impl GolemApi {
             GolemApi::V1_1 => "golem-1.1",
             GolemApi::V1_2 => "golem-1.2",
             GolemApi::V1_3 => "golem-1.3",
+            GolemApi::V1_4 => "golem-1.4",
         }
     }
 }

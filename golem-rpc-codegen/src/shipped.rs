@@ -1,6 +1,6 @@
 //! The Golem and WASI WIT packages golem-rpc ships: the packages its own bindings are built from
 //! (golem-rpc-runtime's `wit/deps` for Golem 1.0/1.1, `wit-golem-1.2/deps` for Golem 1.2,
-//! `wit-golem-1.3/deps` for Golem 1.3; this
+//! `wit-golem-1.3/deps` for Golem 1.3, `wit-golem-1.4/deps` for Golem 1.4; this
 //! crate carries identical copies under `wit/`, a test keeps them so).
 //!
 //! A target's WIT that uses one of these packages and finds it nowhere else (not in its own
@@ -48,6 +48,13 @@ const GOLEM_1_3: &[ShippedPackage] = &[
     package!("golem-1.3/clocks": "monotonic-clock.wit", "wall-clock.wit"),
 ];
 
+const GOLEM_1_4: &[ShippedPackage] = &[
+    package!("golem-1.4/golem-api": "host.wit"),
+    package!("golem-1.4/golem-rpc": "wasm-rpc.wit"),
+    package!("golem-1.4/io": "error.wit", "poll.wit", "streams.wit"),
+    package!("golem-1.4/clocks": "monotonic-clock.wit", "wall-clock.wit"),
+];
+
 /// The packages golem-rpc ships for the Golem host API `golem` (the one the caller's clients are
 /// built for).
 pub fn shipped(golem: GolemApi) -> &'static [ShippedPackage] {
@@ -55,6 +62,7 @@ pub fn shipped(golem: GolemApi) -> &'static [ShippedPackage] {
         GolemApi::V1_1 => GOLEM_1_1,
         GolemApi::V1_2 => GOLEM_1_2,
         GolemApi::V1_3 => GOLEM_1_3,
+        GolemApi::V1_4 => GOLEM_1_4,
     }
 }
 
@@ -75,6 +83,7 @@ mod tests {
             (GolemApi::V1_1, "wit/deps"),
             (GolemApi::V1_2, "wit-golem-1.2/deps"),
             (GolemApi::V1_3, "wit-golem-1.3/deps"),
+            (GolemApi::V1_4, "wit-golem-1.4/deps"),
         ] {
             let mut expected: Vec<String> = Vec::new();
             for package in std::fs::read_dir(runtime.join(dir)).unwrap() {

@@ -541,10 +541,12 @@ fn wit_error(span: Span, rendered: &str) -> syn::Error {
     syn::Error::new(span, format!("failed to load the target's WIT: {rendered}"))
 }
 
-/// The Golem host API the clients are built for (golem-rpc's `golem-1-2` / `golem-1-3`
-/// features choose; `golem-1-3` implies `golem-1-2`'s client surface).
+/// The Golem host API the clients are built for (golem-rpc's `golem-1-2` / `golem-1-3` /
+/// `golem-1-4` features choose; each implies the one before, whose client surface it keeps).
 fn golem_api() -> golem_rpc_codegen::GolemApi {
-    if cfg!(feature = "golem-1-3") {
+    if cfg!(feature = "golem-1-4") {
+        golem_rpc_codegen::GolemApi::V1_4
+    } else if cfg!(feature = "golem-1-3") {
         golem_rpc_codegen::GolemApi::V1_3
     } else if cfg!(feature = "golem-1-2") {
         golem_rpc_codegen::GolemApi::V1_2

@@ -1,5 +1,5 @@
 //! A Golem 1.2 caller: `golem_rpc::import!` with golem-rpc's `golem-1-2` feature; with
-//! `golem-1-3`, the same source calls through Golem 1.3's host API.
+//! `golem-1-3` / `golem-1-4`, the same source calls through Golem 1.3's / 1.4's host API.
 #![cfg(feature = "golem-1-2")]
 
 use std::time::{Duration, SystemTime};
