@@ -212,9 +212,24 @@ fn the_self_uri_comes_from_get_self_metadata() {
     }
 }
 
-fn stubless(host: &Host, function: &str, args: &[Val]) -> Result<Vec<Val>, String> {
+/// The stubless callers: Golem 1.2's client interfaces and (built with its `golem-1-3` feature)
+/// Golem 1.3's, whose constructors and `custom` take an agent id.
+const STUBLESS: [&str; 2] = ["stubless", "stubless13"];
+
+fn stubless13() -> &'static std::path::Path {
+    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        golem_rpc_host::build::build_component_with_features("stubless-caller", &["golem-1-3"])
+            .expect("stubless-caller builds with golem-1-3")
+    })
+}
+
+fn stubless(host: &Host, caller: &str, function: &str, args: &[Val]) -> Result<Vec<Val>, String> {
+    if caller == "stubless13" && host.component_id(caller).is_none() {
+        host.add_component_file(caller, stubless13()).unwrap();
+    }
     host.call(
-        "stubless",
+        caller,
         "s",
         &format!("test:stubless-caller/run.{{{function}}}"),
         args,
@@ -225,81 +240,100 @@ fn stubless(host: &Host, function: &str, args: &[Val]) -> Result<Vec<Val>, Strin
 #[test]
 fn a_stubless_caller_gets_its_client_interfaces_linked() {
     let host = host();
-    let seen = stubless(&host, "counter", &[string("dyn")]).unwrap();
-    assert_eq!(
-        strings(&seen[0]),
-        [
-            "get = Some(5)",
-            "stats = 5 in 4 calls",
-            "try-sub(100) = Err(\"cannot subtract 100 from 5\")",
-            "min-max = Some((-1, 7))",
-            "tag = a-b",
-            "restore = true, get = 40",
-        ]
-    );
-    assert_eq!(counter(&host, "dyn"), 40);
-    // custom(worker-id): the same worker.
-    let uri = host.worker_uri("counter", "dyn").unwrap();
-    let by_id = stubless(&host, "counter-by-id", &[string(&uri)]).unwrap();
-    assert_eq!(by_id, [Val::U64(40)]);
+    for caller in STUBLESS {
+        let worker = format!("{caller}-dyn");
+        let seen = stubless(&host, caller, "counter", &[string(&worker)]).unwrap();
+        assert_eq!(
+            strings(&seen[0]),
+            [
+                "get = Some(5)",
+                "stats = 5 in 4 calls",
+                "try-sub(100) = Err(\"cannot subtract 100 from 5\")",
+                "min-max = Some((-1, 7))",
+                "tag = a-b",
+                "restore = true, get = 40",
+            ],
+            "{caller}"
+        );
+        assert_eq!(counter(&host, &worker), 40, "{caller}");
+        // custom(worker-id) / custom(agent-id): the same worker.
+        let uri = host.worker_uri("counter", &worker).unwrap();
+        let by_id = stubless(&host, caller, "counter-by-id", &[string(&uri)]).unwrap();
+        assert_eq!(by_id, [Val::U64(40)], "{caller}");
+    }
 }
 
 #[test]
 fn a_stubless_caller_uses_remote_resources() {
     let host = host();
-    let uri = host.worker_uri("resources", "rw").unwrap();
-    let seen = stubless(&host, "resources", &[string("rw"), string(&uri)]).unwrap();
-    assert_eq!(
-        strings(&seen[0]),
-        [
-            "a = Some(13)",
-            "b.name = b",
-            "total = 18",
-            "a.merge(b) = 18",
-            "c = 2",
-            "after drop(b): 18",
-        ]
-    );
-    // Every client dropped: the remote resources were dropped too.
-    let live = host
-        .call(
-            "resources",
-            "rw",
-            "test:resources/api.{[static]counter.count-live}",
-            &[],
-        )
-        .unwrap();
-    assert_eq!(live, [Val::U32(0)]);
+    for caller in STUBLESS {
+        let worker = format!("{caller}-rw");
+        let uri = host.worker_uri("resources", &worker).unwrap();
+        let seen = stubless(&host, caller, "resources", &[string(&worker), string(&uri)]).unwrap();
+        assert_eq!(
+            strings(&seen[0]),
+            [
+                "a = Some(13)",
+                "b.name = b",
+                "total = 18",
+                "a.merge(b) = 18",
+                "c = 2",
+                "after drop(b): 18",
+            ],
+            "{caller}"
+        );
+        // Every client dropped: the remote resources were dropped too.
+        let live = host
+            .call(
+                "resources",
+                &worker,
+                "test:resources/api.{[static]counter.count-live}",
+                &[],
+            )
+            .unwrap();
+        assert_eq!(live, [Val::U32(0)], "{caller}");
+    }
 }
 
 #[test]
 fn a_stubless_caller_schedules_and_cancels() {
     let host = host();
-    stubless(
-        &host,
-        "schedule",
-        &[string("dyn-sched"), Val::U64(3), Val::U32(200)],
-    )
-    .unwrap();
-    assert_eq!(counter(&host, "dyn-sched"), 0);
+    for caller in STUBLESS {
+        stubless(
+            &host,
+            caller,
+            "schedule",
+            &[
+                string(&format!("{caller}-sched")),
+                Val::U64(3),
+                Val::U32(200),
+            ],
+        )
+        .unwrap();
+        assert_eq!(counter(&host, &format!("{caller}-sched")), 0, "{caller}");
+    }
     std::thread::sleep(Duration::from_millis(700));
-    assert_eq!(
-        counter(&host, "dyn-sched"),
-        3,
-        "the cancelled 1000 never ran"
-    );
+    for caller in STUBLESS {
+        assert_eq!(
+            counter(&host, &format!("{caller}-sched")),
+            3,
+            "{caller}: the cancelled 1000 never ran"
+        );
+    }
 }
 
 #[test]
 fn a_remote_trap_traps_the_stubless_caller() {
     let host = host();
-    let err = stubless(&host, "boom", &[string("rb")]).unwrap_err();
-    assert!(
-        err.contains(
-            "RPC invocation of test:resources/api.{boom} failed with: Remote internal error"
-        ),
-        "{err}"
-    );
+    for caller in STUBLESS {
+        let err = stubless(&host, caller, "boom", &[string("rb")]).unwrap_err();
+        assert!(
+            err.contains(
+                "RPC invocation of test:resources/api.{boom} failed with: Remote internal error"
+            ),
+            "{caller}: {err}"
+        );
+    }
 }
 
 #[test]

@@ -16,8 +16,9 @@
 //! golem-cli moves a target's exports to; there the client resource named after the target's
 //! world stands for `{world}-inline-functions`), or else for the resource `R` of such an interface —
 //! found among the loaded components when the client is first used. What Golem does, this does:
-//! - `constructor(worker-name, args…)` / `custom(worker-id, args…)` pick the worker (a
-//!   constructor without a worker name, or `custom(component-id)`: a fresh ephemeral worker); a
+//! - `constructor(worker-name, args…)` / `custom(worker-id, args…)` pick the worker (Golem 1.3's
+//!   and 1.4's tooling names them `agent-id`, a string and an `agent-id` record; a constructor
+//!   without a worker name, or Golem 1.2's `custom(component-id)`: a fresh ephemeral worker); a
 //!   remote resource's constructor calls `{R.new}` there and keeps the returned handle;
 //! - `blocking-f` is `invoke-and-await` of `iface.{f}` (`iface.{R.f}` with the handle first),
 //!   `f` is `async-invoke-and-await` (a `future-…-result`) or, without results, `invoke`;
@@ -257,10 +258,9 @@ impl Call {
         let result_types: Vec<Type> = ty.results().collect();
         match self {
             Call::Constructor(resource) => {
-                let durable = ty
-                    .params()
-                    .next()
-                    .is_some_and(|(name, t)| name == "worker-name" && matches!(t, Type::String));
+                let durable = ty.params().next().is_some_and(|(name, t)| {
+                    matches!(name, "worker-name" | "agent-id") && matches!(t, Type::String)
+                });
                 let (worker_name, args) = match (durable, params) {
                     (true, [Val::String(name), args @ ..]) => (name.clone(), args),
                     _ => (store.data().fresh_worker_name(), params),
@@ -281,7 +281,11 @@ impl Call {
             Call::Custom(resource) => {
                 let target = resource.target(store.data())?;
                 let worker = match params.first() {
-                    Some(Val::Record(fields)) if field(fields, "worker-name").is_some() => {
+                    Some(Val::Record(fields))
+                        if field(fields, "worker-name")
+                            .or_else(|| field(fields, "agent-id"))
+                            .is_some() =>
+                    {
                         worker_id(fields)?
                     }
                     Some(Val::Record(fields)) if field(fields, "uuid").is_some() => {
@@ -613,8 +617,11 @@ fn uuid_of(component_id: &[(String, Val)]) -> wasmtime::Result<uuid::Uuid> {
     wasmtime::bail!("Missing or invalid component id parameter")
 }
 
+/// Golem 1.2's `worker-id { component-id, worker-name }` or 1.3/1.4's
+/// `agent-id { component-id, agent-id }` (a WIT component's agent id is its worker name).
 fn worker_id(fields: &[(String, Val)]) -> wasmtime::Result<WorkerId> {
-    match (field(fields, "component-id"), field(fields, "worker-name")) {
+    let name = field(fields, "worker-name").or_else(|| field(fields, "agent-id"));
+    match (field(fields, "component-id"), name) {
         (Some(Val::Record(component)), Some(Val::String(name))) => {
             Ok(WorkerId::new(uuid_of(component)?, name.clone()))
         }

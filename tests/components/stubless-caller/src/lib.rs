@@ -1,14 +1,23 @@
 //! A Golem 1.2 "stubless" caller: plain wit-bindgen bindings of client interfaces shaped like
 //! the ones Golem 1.2's tooling generates; the host links them (no golem-rpc, no stub component).
+//! With `golem-1-3`: the same caller with Golem 1.3's client interfaces (`wit-golem-1.3`: an
+//! `agent-id` where 1.2 has a worker name or `worker-id`, `golem:rpc@0.2.2`, WASI 0.2.3).
 
+#[cfg(not(feature = "golem-1-3"))]
 wit_bindgen::generate!({ path: "wit", world: "stubless-caller", generate_all });
+#[cfg(feature = "golem-1-3")]
+wit_bindgen::generate!({ path: "wit-golem-1.3", world: "stubless-caller", generate_all });
 
 use std::time::{Duration, SystemTime};
 
 use demo::counter::api::Stats;
 use demo::counter_client::counter_client::Api;
 use exports::test::stubless_caller::run::Guest;
-use golem::rpc::types::{ComponentId, Uuid, WorkerId};
+#[cfg(feature = "golem-1-3")]
+use golem::rpc::types::AgentId as WorkerId;
+#[cfg(not(feature = "golem-1-3"))]
+use golem::rpc::types::WorkerId;
+use golem::rpc::types::{ComponentId, Uuid};
 use test::resources_client::resource_target_client as resources;
 use wasi::clocks::wall_clock::Datetime;
 
@@ -27,7 +36,10 @@ fn worker_id(uri: &str) -> WorkerId {
                 low_bits: bits as u64,
             },
         },
+        #[cfg(not(feature = "golem-1-3"))]
         worker_name: name.to_owned(),
+        #[cfg(feature = "golem-1-3")]
+        agent_id: name.to_owned(),
     }
 }
 
