@@ -68,6 +68,11 @@ pub fn host_with(names: &[&str]) -> Host {
         host.add_component_file(name, &artifacts[*package])
             .unwrap_or_else(|e| panic!("loading {package}: {e:#}"));
     }
+    // The example caller finds the counter through COUNTER_COMPONENT_ID, which a Golem user
+    // passes when creating its worker.
+    if let Some(counter) = host.component_id("counter") {
+        host.add_env("COUNTER_COMPONENT_ID", counter.to_string());
+    }
     host
 }
 

@@ -20,8 +20,9 @@ fn wasip1_components_with_the_wasi_0_2_0_adapter_run_and_call_each_other() {
     // The same demo as the wasm32-wasip2 builds, line for line.
     let demo = |counter: &std::path::Path, caller: &std::path::Path| {
         let host = Host::new().unwrap();
-        host.add_component_file("counter", counter).unwrap();
+        let counter_id = host.add_component_file("counter", counter).unwrap();
         host.add_component_file("caller", caller).unwrap();
+        host.add_env("COUNTER_COMPONENT_ID", counter_id.to_string());
         let lines = host
             .call(
                 "caller",

@@ -34,7 +34,7 @@ fn workers_see_golem_environment_and_arguments() {
     assert_eq!(
         call(&host, "wprobe/env-1", "environment", &[]),
         format!(
-            r#"[("TEST_ENV", "test-value"), ("WPROBE_COMPONENT_ID", "{id}"), ("GOLEM_WORKER_NAME", "env-1"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")]"#
+            r#"[("TEST_ENV", "test-value"), ("GOLEM_WORKER_NAME", "env-1"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")]"#
         )
     );
     assert_eq!(
@@ -59,13 +59,13 @@ fn workers_created_through_rpc_inherit_the_callers_arguments_and_environment() {
     assert_eq!(
         call(&host, "wprobe/parent", "context-of", &[r#""child""#]),
         format!(
-            r#"(["a", "b"], [("TEST_CONFIG", "123"), ("WPROBE_COMPONENT_ID", "{id}"), ("GOLEM_WORKER_NAME", "child"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")])"#
+            r#"(["a", "b"], [("TEST_CONFIG", "123"), ("GOLEM_WORKER_NAME", "child"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")])"#
         )
     );
     assert_eq!(
         call(&host, "wprobe/parent", "context-of", &[r#""existing""#]),
         format!(
-            r#"([], [("WPROBE_COMPONENT_ID", "{id}"), ("GOLEM_WORKER_NAME", "existing"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")])"#
+            r#"([], [("GOLEM_WORKER_NAME", "existing"), ("GOLEM_COMPONENT_ID", "{id}"), ("GOLEM_COMPONENT_VERSION", "0")])"#
         )
     );
     // The child's metadata keeps the environment it was created with: the parent's, GOLEM_* too.
@@ -218,7 +218,7 @@ fn metadata_and_worker_enumeration() {
     assert_eq!(
         call(&host, "wprobe/meta-2", "self-metadata", &[]),
         format!(
-            r#"{{worker-name: "meta-2", component-id: "{id}", args: ["x"], env: [("WPROBE_COMPONENT_ID", "{id}")], status: "WorkerStatus::Running", component-version: 0, retry-count: 0}}"#
+            r#"{{worker-name: "meta-2", component-id: "{id}", args: ["x"], env: [], status: "WorkerStatus::Running", component-version: 0, retry-count: 0}}"#
         )
     );
     let other = call(&host, "wprobe/meta-2", "worker-metadata", &[r#""meta-1""#]);

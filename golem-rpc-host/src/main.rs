@@ -64,9 +64,14 @@ struct LoadArgs {
     #[arg(long = "ephemeral-component", value_name = "NAME=PATH")]
     ephemeral_components: Vec<String>,
     /// An environment variable for the workers, as KEY=VALUE (repeatable). Workers also get
-    /// GOLEM_WORKER_NAME, GOLEM_COMPONENT_ID and GOLEM_COMPONENT_VERSION.
+    /// Golem's own: GOLEM_WORKER_NAME, GOLEM_COMPONENT_ID and GOLEM_COMPONENT_VERSION (and what
+    /// Golem 1.3/1.4 add for components built for them).
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
+    /// Also give workers {NAME}_COMPONENT_ID for every loaded component (a convenience of this
+    /// host: Golem sets no such variables).
+    #[arg(long = "component-id-env")]
+    component_id_env: bool,
     /// A command-line argument for the workers (repeatable; workers created through RPC inherit
     /// their caller's).
     #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
@@ -131,6 +136,7 @@ impl LoadArgs {
             let (key, value) = split_pair(var, "--env KEY=VALUE")?;
             host.add_env(key, value);
         }
+        host.set_component_id_env(self.component_id_env);
         for arg in &self.worker_args {
             host.add_arg(arg);
         }
@@ -239,6 +245,13 @@ fn demo() -> anyhow::Result<()> {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
         println!("loaded {name:<8} {id}  {} ({size} bytes)", path.display());
     }
+    // The caller finds the counter's id in its environment, as a Golem user passes it when
+    // creating the worker.
+    let counter_id = host
+        .component_id("counter")
+        .context("the counter was just loaded")?;
+    host.add_env("COUNTER_COMPONENT_ID", counter_id.to_string());
+    println!("workers start with COUNTER_COMPONENT_ID={counter_id}");
     let counter = host.worker_uri("counter", "counter-1")?;
     println!(
         "\ncaller/demo-1 calls demo:caller/run.{{demo}}(\"counter-1\"); it talks to {counter}:\n"

@@ -167,7 +167,15 @@ fn cli_passes_env_and_component_ids() {
     ]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "some(\"hello\")\n");
+    // The host's convenience variables only when asked for (Golem sets none).
     let output = cli(&["trap/w", "test:trap/api.{env}", "\"COUNTER_COMPONENT_ID\""]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "none\n");
+    let output = cli(&[
+        "--component-id-env",
+        "trap/w",
+        "test:trap/api.{env}",
+        "\"COUNTER_COMPONENT_ID\"",
+    ]);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         format!("some(\"{}\")\n", uri::component_id("counter"))

@@ -304,6 +304,7 @@ fn invalid_uri_traps_in_the_constructor() {
 #[test]
 fn workers_created_by_rpc_inherit_the_callers_env() {
     let host = new_host();
+    host.set_component_id_env(true);
     host.add_env("MARK", "first");
     let env = |worker: &str, name: &str| {
         host.call_wave(

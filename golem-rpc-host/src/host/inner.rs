@@ -3,7 +3,7 @@
 //! API alike: prepare, lock the worker, run, report) and the background invocations in flight.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -95,6 +95,9 @@ pub(crate) struct HostInner {
     pub(super) linkers: crate::interfaces::Linkers,
     pub(super) components: RwLock<Components>,
     pub(super) env: RwLock<BTreeMap<String, String>>,
+    /// Whether workers the host creates get `{NAME}_COMPONENT_ID` for every loaded component
+    /// ([`crate::Host::set_component_id_env`]; off, as Golem sets none).
+    pub(super) component_id_env: AtomicBool,
     pub(super) args: RwLock<Vec<String>>,
     /// Workers by component id, then by worker name.
     pub(super) workers: Mutex<HashMap<Uuid, HashMap<String, Arc<Worker>>>>,
@@ -146,7 +149,7 @@ impl HostInner {
     /// What a worker created by the host itself (not through RPC) starts with.
     fn default_startup(&self) -> Startup {
         let mut env = BTreeMap::new();
-        {
+        if self.component_id_env.load(Ordering::Relaxed) {
             let components = self
                 .components
                 .read()

@@ -8,7 +8,7 @@ mod services;
 pub use inner::{MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
 
 use std::path::Path;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -31,12 +31,15 @@ use inner::{EPOCH_TICK, HostInner, Jobs};
 /// A local Golem host: loads components and runs their workers on wasmtime.
 ///
 /// Cloning is cheap and yields another handle to the same host. Every worker gets WASI (stdout
-/// and stderr inherited), `golem:rpc/types@0.1.x` and `golem:api/host@0.2.x` (Golem 1.0/1.1),
-/// and `golem:rpc/types@0.2.0` and `golem:api/host@1.1.6` (Golem 1.2). A worker the host
-/// creates starts with `{NAME}_COMPONENT_ID` for every loaded component plus the host's
-/// variables ([`Host::add_env`]) and arguments ([`Host::add_arg`]); a worker created by an RPC
-/// call inherits its caller's arguments and environment instead, as in Golem. Either way it
-/// also sees `GOLEM_WORKER_NAME`, `GOLEM_COMPONENT_ID` and `GOLEM_COMPONENT_VERSION`.
+/// and stderr inherited) and Golem's host interfaces of the generation its component is built
+/// for: `golem:rpc/types@0.1.x` and `golem:api/host@0.2.x` (Golem 1.0/1.1),
+/// `golem:rpc/types@0.2.0` and `golem:api/host@1.1.6` (Golem 1.2), `golem:rpc/types@0.2.2` and
+/// `golem:api/host@1.1.7` (Golem 1.3) or `@1.3.0` (Golem 1.4). A worker the host creates starts
+/// with the host's variables ([`Host::add_env`]) and arguments ([`Host::add_arg`]); a worker
+/// created by an RPC call inherits its caller's arguments and environment instead, as in Golem.
+/// Either way it also sees Golem's own variables for its generation (`GOLEM_WORKER_NAME`,
+/// `GOLEM_COMPONENT_ID`, `GOLEM_COMPONENT_VERSION`; 1.3 and 1.4 add `GOLEM_AGENT_ID`, 1.4 has
+/// `GOLEM_COMPONENT_REVISION` instead of `_VERSION`).
 #[derive(Clone)]
 pub struct Host {
     inner: Arc<HostInner>,
@@ -73,6 +76,7 @@ impl Host {
                 linkers,
                 components: RwLock::default(),
                 env: RwLock::default(),
+                component_id_env: AtomicBool::new(false),
                 args: RwLock::default(),
                 workers: Mutex::default(),
                 next_worker_key: AtomicU64::new(1),
@@ -194,6 +198,15 @@ impl Host {
     /// output was [`Output::Capture`].
     pub fn worker_output(&self, component: &str, worker: &str) -> WorkerOutput {
         self.inner.output.captured(&format!("{component}/{worker}"))
+    }
+
+    /// With `true`, workers the host creates from now on also start with `{NAME}_COMPONENT_ID`
+    /// (the id of every component loaded by then, `NAME` its name in upper case with `_` for
+    /// anything but letters and digits). Off by default: Golem sets no such variables, so a
+    /// component that reads them works here and fails on Golem; pass ids with
+    /// [`Host::add_env`] as a Golem user passes them when creating a worker.
+    pub fn set_component_id_env(&self, on: bool) {
+        self.inner.component_id_env.store(on, Ordering::Relaxed);
     }
 
     /// Adds a command-line argument for workers the host creates from now on (workers created

@@ -16,10 +16,11 @@ use counter::api::{Api, Stats};
 
 struct Caller;
 
-/// The URN of counter worker `name`: the host tells every worker the counter component's id.
+/// The URN of counter worker `name`: the counter component's id comes in the worker's
+/// environment (`golem-rpc-host demo` passes it, as a Golem user does when creating the worker).
 fn counter_worker(name: &str) -> Uri {
     let component_id = std::env::var("COUNTER_COMPONENT_ID")
-        .expect("COUNTER_COMPONENT_ID is set by the host for the `counter` component");
+        .expect("COUNTER_COMPONENT_ID (the `counter` component's id) is in the environment");
     Uri {
         value: format!("urn:worker:{component_id}/{name}"),
     }
