@@ -208,9 +208,6 @@ fn add_wit_deps(
     wit_deps: &[PathBuf],
     shipped: &[ShippedPackage],
 ) -> Result<(), String> {
-    // Every package the witDeps directories hold, first directory first, read on its own so
-    // that only the packages used are tracked.
-    let mut available: Vec<(PackageName, Reader, UnresolvedPackageGroup)> = Vec::new();
     for dir in wit_deps {
         if !dir.is_dir() {
             return Err(format!(
@@ -219,27 +216,6 @@ fn add_wit_deps(
                 dir.display()
             ));
         }
-        for entry in sorted_entries(dir)? {
-            if entry.is_dir() {
-                let mut own = Reader::default();
-                let group = own.parse_dir(&entry)?;
-                available.push((group.main.name.clone(), own, group));
-            }
-        }
-    }
-    // golem-rpc's copies come last; they are not files of the target (nothing to track).
-    for package in shipped {
-        let mut own = Reader::default();
-        let mut map = SourceMap::new();
-        for (file, text) in package.files {
-            own.push(
-                &mut map,
-                &format!("<golem-rpc's {}/{file}>", package.dir),
-                text.to_string(),
-            );
-        }
-        let group = own.parse(map)?;
-        available.push((group.main.name.clone(), own, group));
     }
     let packages = |group: &UnresolvedPackageGroup| {
         std::iter::once(&group.main)
@@ -259,16 +235,45 @@ fn add_wit_deps(
             wanted.extend(package.foreign_deps.keys().cloned());
         }
     }
+    // Nothing missing (the common case for every `import!`): nothing to read.
+    if wanted.iter().all(|name| have.contains(&name.to_string())) {
+        return Ok(());
+    }
+
+    // Every package the witDeps directories hold, first directory first, read on its own so
+    // that only the packages used are tracked.
+    let mut available: Vec<(PackageName, Reader, UnresolvedPackageGroup)> = Vec::new();
+    for dir in wit_deps {
+        for entry in sorted_entries(dir)? {
+            if entry.is_dir() {
+                let mut own = Reader::default();
+                let group = own.parse_dir(&entry)?;
+                available.push((group.main.name.clone(), own, group));
+            }
+        }
+    }
     while let Some(name) = wanted.pop() {
-        if have.contains(&name.to_string()) {
+        let key = name.to_string();
+        if have.contains(&key) {
             continue;
         }
-        let Some(index) = available.iter().position(|(n, _, _)| *n == name) else {
+        let found = match available.iter().position(|(n, _, _)| *n == name) {
+            Some(index) => {
+                let (_, own, group) = available.remove(index);
+                Some((own, group))
+            }
+            // golem-rpc's copies come last, read only when used; they are not files of the
+            // target (nothing to track).
+            None => match shipped.iter().find(|p| p.name == key) {
+                Some(package) => Some(parse_shipped(package)?),
+                None => None,
+            },
+        };
+        let Some((own, group)) = found else {
             // Nobody has it: wit-parser reports it, with the line that uses it.
-            have.insert(name.to_string());
+            have.insert(key);
             continue;
         };
-        let (_, own, group) = available.remove(index);
         have.extend(packages(&group).iter().map(ToString::to_string));
         for package in std::iter::once(&group.main).chain(&group.nested) {
             wanted.extend(package.foreign_deps.keys().cloned());
@@ -277,6 +282,21 @@ fn add_wit_deps(
         deps.push(group);
     }
     Ok(())
+}
+
+/// One of golem-rpc's own packages, parsed.
+fn parse_shipped(package: &ShippedPackage) -> Result<(Reader, UnresolvedPackageGroup), String> {
+    let mut own = Reader::default();
+    let mut map = SourceMap::new();
+    for (file, text) in package.files {
+        own.push(
+            &mut map,
+            &format!("<golem-rpc's {}/{file}>", package.dir),
+            text.to_string(),
+        );
+    }
+    let group = own.parse(map)?;
+    Ok((own, group))
 }
 
 /// Loads WIT text; `name` stands for its file name in error messages.

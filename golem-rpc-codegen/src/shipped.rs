@@ -9,9 +9,11 @@
 
 use crate::GolemApi;
 
-/// One shipped package: its directory (for messages) and its files' names and text.
+/// One shipped package: its name, its directory (for messages) and its files' names and text.
 #[derive(Debug, Clone, Copy)]
 pub struct ShippedPackage {
+    /// `golem:api@1.1.6`, as WIT that uses it names it (read only when it is used).
+    pub name: &'static str,
     /// `golem-1.2/golem-api`.
     pub dir: &'static str,
     /// `(file name, WIT text)`.
@@ -19,8 +21,9 @@ pub struct ShippedPackage {
 }
 
 macro_rules! package {
-    ($dir:literal: $($file:literal),+) => {
+    ($name:literal in $dir:literal: $($file:literal),+) => {
         ShippedPackage {
+            name: $name,
             dir: $dir,
             files: &[$(($file, include_str!(concat!("../wit/", $dir, "/", $file)))),+],
         }
@@ -28,31 +31,31 @@ macro_rules! package {
 }
 
 const GOLEM_1_1: &[ShippedPackage] = &[
-    package!("golem-1.1/golem-api": "host.wit"),
-    package!("golem-1.1/golem-rpc": "wasm-rpc.wit"),
-    package!("golem-1.1/io": "poll.wit"),
-    package!("golem-1.1/clocks": "monotonic-clock.wit"),
+    package!("golem:api@0.2.0" in "golem-1.1/golem-api": "host.wit"),
+    package!("golem:rpc@0.1.0" in "golem-1.1/golem-rpc": "wasm-rpc.wit"),
+    package!("wasi:io@0.2.0" in "golem-1.1/io": "poll.wit"),
+    package!("wasi:clocks@0.2.0" in "golem-1.1/clocks": "monotonic-clock.wit"),
 ];
 
 const GOLEM_1_2: &[ShippedPackage] = &[
-    package!("golem-1.2/golem-api": "host.wit"),
-    package!("golem-1.2/golem-rpc": "wasm-rpc.wit"),
-    package!("golem-1.2/io": "poll.wit"),
-    package!("golem-1.2/clocks": "monotonic-clock.wit", "wall-clock.wit"),
+    package!("golem:api@1.1.6" in "golem-1.2/golem-api": "host.wit"),
+    package!("golem:rpc@0.2.0" in "golem-1.2/golem-rpc": "wasm-rpc.wit"),
+    package!("wasi:io@0.2.0" in "golem-1.2/io": "poll.wit"),
+    package!("wasi:clocks@0.2.0" in "golem-1.2/clocks": "monotonic-clock.wit", "wall-clock.wit"),
 ];
 
 const GOLEM_1_3: &[ShippedPackage] = &[
-    package!("golem-1.3/golem-api": "host.wit"),
-    package!("golem-1.3/golem-rpc": "wasm-rpc.wit"),
-    package!("golem-1.3/io": "error.wit", "poll.wit", "streams.wit"),
-    package!("golem-1.3/clocks": "monotonic-clock.wit", "wall-clock.wit"),
+    package!("golem:api@1.1.7" in "golem-1.3/golem-api": "host.wit"),
+    package!("golem:rpc@0.2.2" in "golem-1.3/golem-rpc": "wasm-rpc.wit"),
+    package!("wasi:io@0.2.3" in "golem-1.3/io": "error.wit", "poll.wit", "streams.wit"),
+    package!("wasi:clocks@0.2.3" in "golem-1.3/clocks": "monotonic-clock.wit", "wall-clock.wit"),
 ];
 
 const GOLEM_1_4: &[ShippedPackage] = &[
-    package!("golem-1.4/golem-api": "host.wit"),
-    package!("golem-1.4/golem-rpc": "wasm-rpc.wit"),
-    package!("golem-1.4/io": "error.wit", "poll.wit", "streams.wit"),
-    package!("golem-1.4/clocks": "monotonic-clock.wit", "wall-clock.wit"),
+    package!("golem:api@1.3.0" in "golem-1.4/golem-api": "host.wit"),
+    package!("golem:rpc@0.2.2" in "golem-1.4/golem-rpc": "wasm-rpc.wit"),
+    package!("wasi:io@0.2.3" in "golem-1.4/io": "error.wit", "poll.wit", "streams.wit"),
+    package!("wasi:clocks@0.2.3" in "golem-1.4/clocks": "monotonic-clock.wit", "wall-clock.wit"),
 ];
 
 /// The packages golem-rpc ships for the Golem host API `golem` (the one the caller's clients are
@@ -107,6 +110,15 @@ mod tests {
                         });
                     assert_eq!(shipped.1, text, "{dir}/{package_dir}/{file_name} differs");
                 }
+            }
+            // Each package's name is the one its WIT declares.
+            for package in shipped(golem) {
+                let (_, text) = package.files[0];
+                let declared = text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("package "))
+                    .map(|n| n.trim_end_matches(';').trim());
+                assert_eq!(declared, Some(package.name), "{}", package.dir);
             }
             let count: usize = shipped(golem).iter().map(|p| p.files.len()).sum();
             assert_eq!(count, expected.len(), "{golem:?}: {expected:?}");
