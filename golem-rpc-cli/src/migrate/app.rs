@@ -509,7 +509,7 @@ fn plan_generated_wit(
     listed: &BTreeMap<String, PathBuf>,
 ) -> Result<(Vec<Edit>, BTreeSet<String>), Refusal> {
     let mut edits = Vec::new();
-    let mut main_texts = Vec::new();
+    let (mut before, mut main_texts) = (Vec::new(), Vec::new());
     for (path, text) in files_under(generated) {
         if path.parent() != Some(generated) || path.extension().is_none_or(|e| e != "wit") {
             continue;
@@ -525,6 +525,7 @@ fn plan_generated_wit(
             })
             .collect();
         let new = kept.concat();
+        before.push(text.clone());
         main_texts.push(new.clone());
         if new != text {
             edits.push(Edit::Write {
@@ -558,8 +559,8 @@ fn plan_generated_wit(
             entry.0 = Some(dir);
         }
     }
-    let before = reachable(&main_texts_on_disk(generated), &available)?;
-    let after = reachable(&main_texts, &available)?;
+    let before = reachable(generated, &before, &available)?;
+    let after = reachable(generated, &main_texts, &available)?;
     let gone: BTreeSet<String> = before.difference(&after).cloned().collect();
     for package in &gone {
         if let Some((Some(dir), _)) = available.get(package) {
@@ -572,17 +573,9 @@ fn plan_generated_wit(
     Ok((edits, gone))
 }
 
-/// The main package's texts as they are on disk.
-fn main_texts_on_disk(generated: &Path) -> Vec<String> {
-    files_under(generated)
-        .into_iter()
-        .filter(|(p, _)| p.parent() == Some(generated) && p.extension().is_some_and(|e| e == "wit"))
-        .map(|(_, t)| t)
-        .collect()
-}
-
 /// The packages (unversioned) the main package's texts use, transitively.
 fn reachable(
+    generated: &Path,
     main: &[String],
     available: &BTreeMap<String, (Option<PathBuf>, BTreeSet<String>)>,
 ) -> Result<BTreeSet<String>, Refusal> {
@@ -590,9 +583,12 @@ fn reachable(
     for (i, text) in main.iter().enumerate() {
         map.push_str(&format!("main-{i}.wit"), text.clone());
     }
-    let group = map
-        .parse()
-        .map_err(|(_, e)| refuse(Path::new("wit-generated"), format!("{e}")))?;
+    let group = map.parse().map_err(|(_, e)| {
+        refuse(
+            generated,
+            format!("its main package does not parse ({e}): regenerate it with golem-cli first"),
+        )
+    })?;
     let mut seen = BTreeSet::new();
     let mut wanted: Vec<String> = foreign(&group).into_iter().collect();
     while let Some(name) = wanted.pop() {

@@ -69,7 +69,7 @@ impl Host {
         // Deadlines and interruption (see `EPOCH_TICK`).
         config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
-        let linkers = crate::interfaces::Linkers::new(&engine)?;
+        let linkers = crate::interfaces::Linkers::new(&engine);
         let host = Self {
             inner: Arc::new_cyclic(|self_ref| HostInner {
                 engine,
@@ -156,7 +156,7 @@ impl Host {
         // The linker of the Golem generation it is built for; client interfaces it imports
         // (Golem 1.2+) are linked for it alone.
         let generation = crate::interfaces::generation_of(&self.inner.engine, &component);
-        let base = self.inner.linkers.get(generation);
+        let base = self.inner.linkers.get(generation)?;
         let linker =
             crate::interfaces::dynamic_linking::link_clients(&self.inner.engine, base, &component)
                 .with_context(|| {

@@ -11,6 +11,8 @@ pub(crate) mod golem_api;
 pub(crate) mod golem_rpc;
 pub(crate) mod wasi;
 
+use std::sync::OnceLock;
+
 use wasmtime::Engine;
 use wasmtime::component::{Component, HasSelf, Linker};
 
@@ -30,35 +32,38 @@ pub(crate) fn generation_of(engine: &Engine, component: &Component) -> Generatio
     Generation::from_imports(names.iter().map(String::as_str))
 }
 
-/// One linker per [`Generation`].
+/// One linker per [`Generation`], each built when a component of that generation is first
+/// loaded.
 pub(crate) struct Linkers {
-    up_to_1_2: Linker<WorkerState>,
-    golem_1_3: Linker<WorkerState>,
-    golem_1_4: Linker<WorkerState>,
+    engine: Engine,
+    up_to_1_2: OnceLock<Linker<WorkerState>>,
+    golem_1_3: OnceLock<Linker<WorkerState>>,
+    golem_1_4: OnceLock<Linker<WorkerState>>,
 }
 
 impl Linkers {
-    pub(crate) fn new(engine: &Engine) -> anyhow::Result<Self> {
-        let mut up_to_1_2 = Linker::new(engine);
-        add_to_linker(&mut up_to_1_2, Generation::UpTo1_2)?;
-        let mut golem_1_3 = Linker::new(engine);
-        add_to_linker(&mut golem_1_3, Generation::Golem1_3)?;
-        let mut golem_1_4 = Linker::new(engine);
-        add_to_linker(&mut golem_1_4, Generation::Golem1_4)?;
-        Ok(Self {
-            up_to_1_2,
-            golem_1_3,
-            golem_1_4,
-        })
+    pub(crate) fn new(engine: &Engine) -> Self {
+        Self {
+            engine: engine.clone(),
+            up_to_1_2: OnceLock::new(),
+            golem_1_3: OnceLock::new(),
+            golem_1_4: OnceLock::new(),
+        }
     }
 
     /// The linker for `generation`.
-    pub(crate) fn get(&self, generation: Generation) -> &Linker<WorkerState> {
-        match generation {
+    pub(crate) fn get(&self, generation: Generation) -> anyhow::Result<&Linker<WorkerState>> {
+        let cell = match generation {
             Generation::UpTo1_2 => &self.up_to_1_2,
             Generation::Golem1_3 => &self.golem_1_3,
             Generation::Golem1_4 => &self.golem_1_4,
+        };
+        if let Some(linker) = cell.get() {
+            return Ok(linker);
         }
+        let mut linker = Linker::new(&self.engine);
+        add_to_linker(&mut linker, generation)?;
+        Ok(cell.get_or_init(|| linker))
     }
 }
 

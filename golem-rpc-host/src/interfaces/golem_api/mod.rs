@@ -147,3 +147,27 @@ macro_rules! filter_comparators {
 }
 
 pub(crate) use filter_comparators;
+
+/// `From` both ways between a version's enums and those of the same name and cases in the
+/// version module `$other` (an identifier in scope, e.g. `v0_2`) it adapts to.
+macro_rules! same_enums {
+    ($other:ident; $($name:ident { $($case:ident),* })*) => {$(
+        impl From<$other::$name> for $name {
+            fn from(value: $other::$name) -> Self {
+                match value {
+                    $($other::$name::$case => $name::$case,)*
+                }
+            }
+        }
+
+        impl From<$name> for $other::$name {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$case => $other::$name::$case,)*
+                }
+            }
+        }
+    )*};
+}
+
+pub(crate) use same_enums;

@@ -37,28 +37,8 @@ use crate::interfaces::golem_rpc::v0_2::{from_uuid, from_worker_id, to_uuid};
 use crate::worker::context::RetryConfig;
 use crate::worker::state::WorkerState;
 
-/// The 1.1.6 and 0.2.0 enums with the same cases.
-macro_rules! same_enums {
-    ($($name:ident { $($case:ident),* })*) => {$(
-        impl From<v0_2::$name> for $name {
-            fn from(value: v0_2::$name) -> Self {
-                match value {
-                    $(v0_2::$name::$case => $name::$case,)*
-                }
-            }
-        }
-
-        impl From<$name> for v0_2::$name {
-            fn from(value: $name) -> Self {
-                match value {
-                    $($name::$case => v0_2::$name::$case,)*
-                }
-            }
-        }
-    )*};
-}
-
-same_enums! {
+super::same_enums! {
+    v0_2;
     PersistenceLevel { PersistNothing, PersistRemoteSideEffects, Smart }
     UpdateMode { Automatic, SnapshotBased }
     FilterComparator { Equal, NotEqual, GreaterEqual, Greater, LessEqual, Less }

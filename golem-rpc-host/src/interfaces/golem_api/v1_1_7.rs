@@ -34,6 +34,12 @@ use crate::model::uri;
 use crate::services::promises;
 use crate::worker::state::WorkerState;
 
+super::same_enums! {
+    v0_2;
+    PersistenceLevel { PersistNothing, PersistRemoteSideEffects, Smart }
+    UpdateMode { Automatic, SnapshotBased }
+}
+
 fn to_v0_2_worker_id(id: &AgentId) -> v0_2::WorkerId {
     let id = from_agent_id(id);
     let (high_bits, low_bits) = id.component_id.as_u64_pair();
@@ -259,27 +265,14 @@ impl Host for WorkerState {
     }
 
     fn get_oplog_persistence_level(&mut self) -> wasmtime::Result<PersistenceLevel> {
-        Ok(match v0_2::Host::get_oplog_persistence_level(self)? {
-            v0_2::PersistenceLevel::PersistNothing => PersistenceLevel::PersistNothing,
-            v0_2::PersistenceLevel::PersistRemoteSideEffects => {
-                PersistenceLevel::PersistRemoteSideEffects
-            }
-            v0_2::PersistenceLevel::Smart => PersistenceLevel::Smart,
-        })
+        v0_2::Host::get_oplog_persistence_level(self).map(Into::into)
     }
 
     fn set_oplog_persistence_level(
         &mut self,
         new_persistence_level: PersistenceLevel,
     ) -> wasmtime::Result<()> {
-        let level = match new_persistence_level {
-            PersistenceLevel::PersistNothing => v0_2::PersistenceLevel::PersistNothing,
-            PersistenceLevel::PersistRemoteSideEffects => {
-                v0_2::PersistenceLevel::PersistRemoteSideEffects
-            }
-            PersistenceLevel::Smart => v0_2::PersistenceLevel::Smart,
-        };
-        v0_2::Host::set_oplog_persistence_level(self, level)
+        v0_2::Host::set_oplog_persistence_level(self, new_persistence_level.into())
     }
 
     fn get_idempotence_mode(&mut self) -> wasmtime::Result<bool> {
@@ -304,11 +297,12 @@ impl Host for WorkerState {
         target_version: u64,
         mode: UpdateMode,
     ) -> wasmtime::Result<()> {
-        let mode = match mode {
-            UpdateMode::Automatic => v0_2::UpdateMode::Automatic,
-            UpdateMode::SnapshotBased => v0_2::UpdateMode::SnapshotBased,
-        };
-        v0_2::Host::update_worker(self, to_v0_2_worker_id(&agent_id), target_version, mode)
+        v0_2::Host::update_worker(
+            self,
+            to_v0_2_worker_id(&agent_id),
+            target_version,
+            mode.into(),
+        )
     }
 
     fn get_self_metadata(&mut self) -> wasmtime::Result<AgentMetadata> {

@@ -19,56 +19,13 @@ use crate::bindings::golem::api1_3_0::host::{
 use crate::bindings::resources::PromiseResultEntry;
 use crate::worker::state::WorkerState;
 
-/// The 1.3.0 and 1.1.7 enums with the same cases, both ways.
-macro_rules! same_enums {
-    ($($name:ident { $($case:ident),* })*) => {$(
-        impl From<v1_1_7::$name> for $name {
-            fn from(value: v1_1_7::$name) -> Self {
-                match value {
-                    $(v1_1_7::$name::$case => $name::$case,)*
-                }
-            }
-        }
-
-        impl From<$name> for v1_1_7::$name {
-            fn from(value: $name) -> Self {
-                match value {
-                    $($name::$case => v1_1_7::$name::$case,)*
-                }
-            }
-        }
-    )*};
-}
-
-same_enums! {
+super::same_enums! {
+    v1_1_7;
+    PersistenceLevel { PersistNothing, PersistRemoteSideEffects, Smart }
     UpdateMode { Automatic, SnapshotBased }
     FilterComparator { Equal, NotEqual, GreaterEqual, Greater, LessEqual, Less }
     StringFilterComparator { Equal, NotEqual, Like, NotLike, StartsWith }
     AgentStatus { Running, Idle, Suspended, Interrupted, Retrying, Failed, Exited }
-}
-
-impl From<v1_1_7::PersistenceLevel> for PersistenceLevel {
-    fn from(value: v1_1_7::PersistenceLevel) -> Self {
-        match value {
-            v1_1_7::PersistenceLevel::PersistNothing => PersistenceLevel::PersistNothing,
-            v1_1_7::PersistenceLevel::PersistRemoteSideEffects => {
-                PersistenceLevel::PersistRemoteSideEffects
-            }
-            v1_1_7::PersistenceLevel::Smart => PersistenceLevel::Smart,
-        }
-    }
-}
-
-impl From<PersistenceLevel> for v1_1_7::PersistenceLevel {
-    fn from(value: PersistenceLevel) -> Self {
-        match value {
-            PersistenceLevel::PersistNothing => v1_1_7::PersistenceLevel::PersistNothing,
-            PersistenceLevel::PersistRemoteSideEffects => {
-                v1_1_7::PersistenceLevel::PersistRemoteSideEffects
-            }
-            PersistenceLevel::Smart => v1_1_7::PersistenceLevel::Smart,
-        }
-    }
 }
 
 fn to_v1_1_7(id: PromiseId) -> v1_1_7::PromiseId {
