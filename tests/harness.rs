@@ -34,6 +34,34 @@ pub fn artifacts() -> BTreeMap<String, PathBuf> {
 pub fn wasip1_components(packages: &[&str]) -> BTreeMap<String, PathBuf> {
     let modules = golem_rpc_host::build::build_for_target(packages, "wasm32-wasip1", true)
         .expect("wasm32-wasip1 builds");
+    adapted(
+        modules,
+        wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+        "wasip1-component",
+    )
+}
+
+/// Builds `packages` of the Golem application `app` (a Cargo workspace of its own under the
+/// repository root, laid out like Golem's `test-components`) for `wasm32-wasip1` and adapts each
+/// module with the WASI preview1 reactor adapter of wasmtime 29, whose imports are WASI 0.2.3 —
+/// what cargo-component 0.21, Golem 1.3's and 1.4's toolchain, produces. Returns the
+/// components' paths by package name.
+pub fn golem_app_components(app: &str, packages: &[&str]) -> BTreeMap<String, PathBuf> {
+    let modules = golem_rpc_host::build::build_other_workspace(app, packages, "wasm32-wasip1")
+        .unwrap_or_else(|e| panic!("building {app}: {e:#}"));
+    adapted(
+        modules,
+        adapter_wasi_0_2_3::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+        "component",
+    )
+}
+
+/// Each core module made a component with `adapter`, written beside it as `{stem}.{suffix}.wasm`.
+fn adapted(
+    modules: BTreeMap<String, PathBuf>,
+    adapter: &[u8],
+    suffix: &str,
+) -> BTreeMap<String, PathBuf> {
     modules
         .into_iter()
         .map(|(package, module)| {
@@ -41,14 +69,14 @@ pub fn wasip1_components(packages: &[&str]) -> BTreeMap<String, PathBuf> {
             let component = wit_component::ComponentEncoder::default()
                 .module(&bytes)
                 .and_then(|encoder| {
-                    encoder.validate(true).adapter(
-                        "wasi_snapshot_preview1",
-                        wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
-                    )
+                    encoder
+                        .validate(true)
+                        .adapter("wasi_snapshot_preview1", adapter)
                 })
                 .and_then(|encoder| encoder.encode())
                 .unwrap_or_else(|e| panic!("adapting {package}: {e:#}"));
-            let path = module.with_file_name(format!("{package}.wasip1-component.wasm"));
+            let stem = module.file_stem().unwrap_or_default().to_string_lossy();
+            let path = module.with_file_name(format!("{stem}.{suffix}.wasm"));
             std::fs::write(&path, component).expect("writing the component");
             (package, path)
         })

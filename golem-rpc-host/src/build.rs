@@ -75,6 +75,48 @@ pub fn build_component_with_features(package: &str, features: &[&str]) -> anyhow
         .ok_or_else(|| anyhow!("cargo produced no .wasm artifact for {package}"))
 }
 
+/// Builds packages of another Cargo workspace inside this repository, `dir` relative to its root
+/// (a Golem application laid out as Golem's own `test-components`, say, whose dependencies need
+/// a lockfile of their own), for `target` with that workspace's `release` profile, into this
+/// workspace's target directory. Returns each package's `.wasm` copied aside as
+/// `{workspace}-{package}.wasm` (two such workspaces may have packages of the same name, whose
+/// artifacts cargo writes to the same path). Not memoized; serialized within the process.
+pub fn build_other_workspace(
+    dir: &str,
+    packages: &[&str],
+    target: &str,
+) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let root = workspace_root();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let workspace = root.join(dir);
+    let name = workspace
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let packages: Vec<String> = packages.iter().map(|p| p.to_string()).collect();
+    let built = cargo_build(
+        &workspace,
+        Some(&target_dir),
+        &packages,
+        target,
+        Some("release"),
+        &[],
+    )?;
+    built
+        .into_iter()
+        .map(|(package, wasm)| {
+            let copy = wasm.with_file_name(format!("{name}-{package}.wasm"));
+            std::fs::copy(&wasm, &copy)
+                .with_context(|| format!("copying {} to {}", wasm.display(), copy.display()))?;
+            Ok((package, copy))
+        })
+        .collect()
+}
+
 /// Cargo writes a package's `.wasm` to the same path whatever its features, so the next build
 /// with other features would replace what an earlier one returned. Every build's `.wasm` is
 /// copied aside, to `{name}-{features}.wasm` (`{name}-no-features.wasm` without), and that copy
@@ -121,14 +163,15 @@ fn run_cargo(
 ) -> anyhow::Result<BTreeMap<String, PathBuf>> {
     // Size-optimised, LTO: see `[profile.wasm-release]` in the workspace Cargo.toml.
     let profile = release.then_some("wasm-release");
-    cargo_build(&workspace_root(), packages, target, profile, features)
+    cargo_build(&workspace_root(), None, packages, target, profile, features)
 }
 
-/// Runs `cargo build --target {target} [--profile {profile}] [--features …] -p …` in `dir` and
-/// returns each package's `.wasm` artifact (also used by [`crate::testing`] for the user's own
-/// workspace).
+/// Runs `cargo build --target {target} [--target-dir {target_dir}] [--profile {profile}]
+/// [--features …] -p …` in `dir` and returns each package's `.wasm` artifact (also used by
+/// [`crate::testing`] for the user's own workspace).
 pub(crate) fn cargo_build(
     dir: &Path,
+    target_dir: Option<&Path>,
     packages: &[String],
     target: &str,
     profile: Option<&str>,
@@ -145,6 +188,9 @@ pub(crate) fn cargo_build(
         target,
         "--message-format=json-render-diagnostics",
     ]);
+    if let Some(target_dir) = target_dir {
+        command.arg("--target-dir").arg(target_dir);
+    }
     if let Some(profile) = profile {
         command.args(["--profile", profile]);
     }

@@ -103,6 +103,7 @@ pub use model::{function_name, uri};
 pub use bindings::golem::rpc0_1_3::types::{NodeIndex, RpcError, Uri, WitNode, WitValue};
 pub use execution::timers::{MAX_PENDING_SCHEDULES, ScheduledInvocation};
 pub use host::{Host, MAX_BACKGROUND_INVOCATIONS, MAX_CALL_DEPTH};
+pub use model::generation::Generation;
 pub use services::promises::{PromiseError, PromiseId};
 pub use uri::WorkerId;
 pub use uuid::Uuid;

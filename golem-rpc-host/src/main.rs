@@ -72,6 +72,11 @@ struct LoadArgs {
     /// host: Golem sets no such variables).
     #[arg(long = "component-id-env")]
     component_id_env: bool,
+    /// The Golem version components whose imports fit several are taken for (1.2, 1.3 or 1.4):
+    /// a caller importing only golem:rpc@0.2.2 fits 1.3 and 1.4, one importing none of Golem's
+    /// packages fits all. Default: the oldest that fits.
+    #[arg(long = "golem", value_name = "VERSION", value_parser = parse_golem_version)]
+    golem: Option<golem_rpc_host::Generation>,
     /// A command-line argument for the workers (repeatable; workers created through RPC inherit
     /// their caller's).
     #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
@@ -116,6 +121,9 @@ impl LoadArgs {
             Some(dir) => Host::with_data_dir(dir)?,
             None => Host::new()?,
         };
+        if let Some(generation) = self.golem {
+            host.set_default_generation(generation);
+        }
         // Workers' output on stderr, a line at a time after the worker's name: stdout carries
         // the results.
         host.set_output(golem_rpc_host::Output::Prefixed);
@@ -161,6 +169,16 @@ struct RunArgs {
         trailing_var_arg = true
     )]
     args: Vec<String>,
+}
+
+fn parse_golem_version(text: &str) -> Result<golem_rpc_host::Generation, String> {
+    use golem_rpc_host::Generation;
+    match text {
+        "1.0" | "1.1" | "1.2" => Ok(Generation::UpTo1_2),
+        "1.3" => Ok(Generation::Golem1_3),
+        "1.4" => Ok(Generation::Golem1_4),
+        other => Err(format!("{other:?}: expected 1.0, 1.1, 1.2, 1.3 or 1.4")),
+    }
 }
 
 fn split_pair<'a>(text: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str)> {

@@ -111,10 +111,16 @@ impl Build {
         }
         let (dir, packages, profile, features) = &request;
         let features: Vec<&str> = features.iter().map(String::as_str).collect();
-        let outcome =
-            crate::build::cargo_build(dir, packages, "wasm32-wasip2", Some(profile), &features)
-                .and_then(|artifacts| crate::build::keep_apart(artifacts, &features))
-                .map_err(|e| format!("{e:#}"));
+        let outcome = crate::build::cargo_build(
+            dir,
+            None,
+            packages,
+            "wasm32-wasip2",
+            Some(profile),
+            &features,
+        )
+        .and_then(|artifacts| crate::build::keep_apart(artifacts, &features))
+        .map_err(|e| format!("{e:#}"));
         built.push((request.clone(), outcome.clone()));
         outcome
             .map(|artifacts| Components { artifacts })

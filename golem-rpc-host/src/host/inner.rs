@@ -20,6 +20,7 @@ use crate::execution::locks::{Deadlock, Reservation, WorkerLocks};
 use crate::execution::pool::{self, Pool};
 use crate::execution::task::{self, HOST_THREAD_STACK_SIZE, TaskId};
 use crate::execution::timers::{ScheduleError, ScheduleId, ScheduledInvocation, Schedules, utc};
+use crate::model::generation::Generation;
 use crate::model::uri::{WorkerId, component_id_env_var};
 use crate::services::data_store::DataStore;
 use crate::services::promises::Promises;
@@ -98,6 +99,9 @@ pub(crate) struct HostInner {
     /// Whether workers the host creates get `{NAME}_COMPONENT_ID` for every loaded component
     /// ([`crate::Host::set_component_id_env`]; off, as Golem sets none).
     pub(super) component_id_env: AtomicBool,
+    /// The generation of components whose imports fit several
+    /// ([`crate::Host::set_default_generation`]).
+    pub(super) default_generation: Mutex<Generation>,
     pub(super) args: RwLock<Vec<String>>,
     /// Workers by component id, then by worker name.
     pub(super) workers: Mutex<HashMap<Uuid, HashMap<String, Arc<Worker>>>>,

@@ -21,6 +21,7 @@ use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::bindings::value::type_name;
 use crate::execution::task::{self};
 use crate::execution::timers::ScheduledInvocation;
+use crate::model::generation::Generation;
 use crate::model::uri::{WorkerId, parse_worker_uri};
 use crate::services::data_store::DataStore;
 use crate::services::promises::{PromiseError, PromiseId};
@@ -77,6 +78,7 @@ impl Host {
                 components: RwLock::default(),
                 env: RwLock::default(),
                 component_id_env: AtomicBool::new(false),
+                default_generation: Mutex::default(),
                 args: RwLock::default(),
                 workers: Mutex::default(),
                 next_worker_key: AtomicU64::new(1),
@@ -155,7 +157,13 @@ impl Host {
         }
         // The linker of the Golem generation it is built for; client interfaces it imports
         // (Golem 1.2+) are linked for it alone.
-        let generation = crate::interfaces::generation_of(&self.inner.engine, &component);
+        let preferred = *self
+            .inner
+            .default_generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let generation =
+            crate::interfaces::generation_of(&self.inner.engine, &component, preferred);
         let base = self.inner.linkers.get(generation)?;
         let linker =
             crate::interfaces::dynamic_linking::link_clients(&self.inner.engine, base, &component)
@@ -207,6 +215,21 @@ impl Host {
     /// [`Host::add_env`] as a Golem user passes them when creating a worker.
     pub fn set_component_id_env(&self, on: bool) {
         self.inner.component_id_env.store(on, Ordering::Relaxed);
+    }
+
+    /// The Golem generation given to components loaded from now on whose imports fit several:
+    /// Golem 1.3's and 1.4's executors both link `golem:rpc@0.2.2`, so a caller that imports
+    /// only that (no `golem:api`) may be built for either, and a component that imports none of
+    /// Golem's packages runs in any. It decides what such a component's workers find in their
+    /// environment (`GOLEM_COMPONENT_VERSION` or 1.4's `GOLEM_COMPONENT_REVISION`, 1.3's and
+    /// 1.4's `GOLEM_AGENT_ID`) and what they pass on to the workers they create. By default the
+    /// oldest that fits; components whose imports name one generation get that one.
+    pub fn set_default_generation(&self, generation: Generation) {
+        *self
+            .inner
+            .default_generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = generation;
     }
 
     /// Adds a command-line argument for workers the host creates from now on (workers created

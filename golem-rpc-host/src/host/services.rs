@@ -78,8 +78,65 @@ impl Services for HostInner {
 
     /// The loaded component exporting interface `R` of the target package (or of golem-cli's
     /// `-exports` package, where `R-inline-functions` holds world `R`'s functions), else an
-    /// interface there exporting resource `R`: exactly one must fit.
-    fn client_target(&self, target_package: &str, resource: &str) -> Result<ClientTarget, String> {
+    /// interface there exporting resource `R`: `component` if it fits, else exactly one must.
+    fn client_target(
+        &self,
+        target_package: &str,
+        resource: &str,
+        component: Option<Uuid>,
+    ) -> Result<ClientTarget, String> {
+        if let Some(id) = component
+            && let Some(target) = self.client_target_among(target_package, resource, Some(id))?
+        {
+            return Ok(target);
+        }
+        self.client_target_among(target_package, resource, None)?
+            .ok_or_else(|| unreachable_target(target_package, resource))
+    }
+    fn promises(&self) -> &Arc<Promises> {
+        &self.promises
+    }
+
+    fn worker(&self, id: &WorkerId) -> Option<Arc<WorkerContext>> {
+        self.existing_worker(id).map(|w| w.context.clone())
+    }
+
+    fn output(&self) -> Arc<OutputSink> {
+        self.output.clone()
+    }
+
+    fn data(&self) -> Arc<DataStore> {
+        self.data.clone()
+    }
+
+    fn settings(&self) -> Arc<Settings> {
+        self.settings.clone()
+    }
+
+    /// Ephemeral workers keep no metadata in Golem, so they are not listed.
+    fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
+        if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
+            return Vec::new();
+        }
+        let workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found: Vec<Arc<WorkerContext>> = workers
+            .get(component)
+            .map(|of| of.values().map(|w| w.context.clone()).collect())
+            .unwrap_or_default();
+        found.sort_by(|a, b| a.id.worker_name.cmp(&b.id.worker_name));
+        found
+    }
+}
+
+impl HostInner {
+    /// What `client_target` looks for, among the loaded components (`only` the one with that
+    /// id): `None` if none fits, an error if several do.
+    fn client_target_among(
+        &self,
+        target_package: &str,
+        resource: &str,
+        only: Option<Uuid>,
+    ) -> Result<Option<ClientTarget>, String> {
         let packages = [
             target_package.to_string(),
             format!("{target_package}-exports"),
@@ -91,7 +148,11 @@ impl Services for HostInner {
         let unversioned = |name: &str| name.split('@').next().unwrap_or_default().to_string();
         let mut found = Vec::new();
         for interface_client in [true, false] {
-            for component in components.by_name.values() {
+            let candidates = components
+                .by_name
+                .values()
+                .filter(|c| only.is_none_or(|id| c.id == id));
+            for component in candidates {
                 for interface in component.interfaces() {
                     let base = unversioned(interface);
                     let Some((package, name)) = base.split_once('/') else {
@@ -126,12 +187,8 @@ impl Services for HostInner {
             }
         }
         match found.len() {
-            1 => Ok(found.remove(0).1),
-            0 => Err(format!(
-                "Resource '{resource}' not found in dynamic linked interface: no loaded component \
-                 exports an interface `{resource}` of {} or {}, or a resource `{resource}` there",
-                packages[0], packages[1]
-            )),
+            0 => Ok(None),
+            1 => Ok(Some(found.remove(0).1)),
             _ => Err(format!(
                 "the client resource '{resource}' fits exports of several components ({}): \
                  the local host cannot tell which one it stands for",
@@ -143,38 +200,13 @@ impl Services for HostInner {
             )),
         }
     }
+}
 
-    fn promises(&self) -> &Arc<Promises> {
-        &self.promises
-    }
-
-    fn worker(&self, id: &WorkerId) -> Option<Arc<WorkerContext>> {
-        self.existing_worker(id).map(|w| w.context.clone())
-    }
-
-    fn output(&self) -> Arc<OutputSink> {
-        self.output.clone()
-    }
-
-    fn data(&self) -> Arc<DataStore> {
-        self.data.clone()
-    }
-
-    fn settings(&self) -> Arc<Settings> {
-        self.settings.clone()
-    }
-
-    /// Ephemeral workers keep no metadata in Golem, so they are not listed.
-    fn workers_of(&self, component: &Uuid) -> Vec<Arc<WorkerContext>> {
-        if self.component_by_id(component).is_none_or(|c| c.ephemeral) {
-            return Vec::new();
-        }
-        let workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut found: Vec<Arc<WorkerContext>> = workers
-            .get(component)
-            .map(|of| of.values().map(|w| w.context.clone()).collect())
-            .unwrap_or_default();
-        found.sort_by(|a, b| a.id.worker_name.cmp(&b.id.worker_name));
-        found
-    }
+/// Why no loaded component stands for client resource `resource` of `{target_package}-client`.
+fn unreachable_target(target_package: &str, resource: &str) -> String {
+    format!(
+        "Resource '{resource}' not found in dynamic linked interface: no loaded component \
+         exports an interface `{resource}` of {target_package} or {target_package}-exports, or a \
+         resource `{resource}` there"
+    )
 }

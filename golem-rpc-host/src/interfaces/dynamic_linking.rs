@@ -30,8 +30,9 @@
 //! Instances the caller imports only for their types (`use target/iface.{record}`) need no
 //! definition (wasmtime links them as they are).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{
@@ -60,22 +61,31 @@ struct ClientResource {
     /// The client's package without `-client` (and its version): where the target is looked for.
     target_package: String,
     type_id: u32,
-    target: OnceLock<Result<ClientTarget, String>>,
+    /// The targets found so far, by the component the worker id names (`None`: a constructor
+    /// given only a worker name).
+    targets: Mutex<HashMap<Option<uuid::Uuid>, ClientTarget>>,
 }
 
 impl ClientResource {
-    fn target(&self, state: &WorkerState) -> wasmtime::Result<ClientTarget> {
-        if let Some(found) = self.target.get() {
-            return found.clone().map_err(|e| wasmtime::format_err!("{e}"));
+    /// What this resource stands for when its worker runs `component` (known from a worker id;
+    /// several loaded components may export the target's interface, as when Golem 1.3's and
+    /// 1.4's builds of one target are loaded side by side).
+    fn target(
+        &self,
+        state: &WorkerState,
+        component: Option<uuid::Uuid>,
+    ) -> wasmtime::Result<ClientTarget> {
+        let mut targets = self.targets.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = targets.get(&component) {
+            return Ok(found.clone());
         }
         let found = state
             .services()?
-            .client_target(&self.target_package, &self.name);
+            .client_target(&self.target_package, &self.name, component)
+            .map_err(|e| wasmtime::format_err!("{e}"))?;
         // A target loaded later may still appear: only a success is remembered.
-        if let Ok(target) = &found {
-            let _ = self.target.set(Ok(target.clone()));
-        }
-        found.map_err(|e| wasmtime::format_err!("{e}"))
+        targets.insert(component, found.clone());
+        Ok(found)
     }
 
     fn ty(&self) -> ResourceType {
@@ -149,7 +159,7 @@ fn link_client(
             name: name.clone(),
             target_package: target_package.to_string(),
             type_id: NEXT_TYPE.fetch_add(1, Ordering::Relaxed),
-            target: OnceLock::new(),
+            targets: Mutex::default(),
         });
         let dropped = resource.clone();
         instance.resource(name, resource.ty(), move |store, rep| {
@@ -265,7 +275,7 @@ impl Call {
                     (true, [Val::String(name), args @ ..]) => (name.clone(), args),
                     _ => (store.data().fresh_worker_name(), params),
                 };
-                let target = resource.target(store.data())?;
+                let target = resource.target(store.data(), None)?;
                 let worker = WorkerId::new(target.component, worker_name);
                 let skip = params.len() - args.len();
                 let entry = construct(
@@ -279,7 +289,6 @@ impl Call {
                 results[0] = entry;
             }
             Call::Custom(resource) => {
-                let target = resource.target(store.data())?;
                 let worker = match params.first() {
                     Some(Val::Record(fields))
                         if field(fields, "worker-name")
@@ -296,6 +305,7 @@ impl Call {
                          as a custom constructor parameter, got {other:?}"
                     ),
                 };
+                let target = resource.target(store.data(), Some(worker.component_id))?;
                 let entry = construct(
                     &mut store,
                     resource,
@@ -438,7 +448,6 @@ fn prepare(
     params: &[Val],
     types: &[Type],
 ) -> wasmtime::Result<(WorkerId, String, Vec<WitValue>)> {
-    let target = resource.target(store.data())?;
     let Some((Val::Resource(me), args)) = params.split_first() else {
         wasmtime::bail!("a client method needs its resource as the first parameter");
     };
@@ -449,6 +458,7 @@ fn prepare(
         .get(&Resource::<ClientEntry>::new_borrow(rep))?;
     let worker = entry.worker.clone();
     let handle = entry.handle.clone();
+    let target = resource.target(store.data(), Some(worker.component_id))?;
     let mut encoded = Vec::with_capacity(params.len());
     let function = match &handle {
         None => format!("{}.{{{f}}}", target.interface),
@@ -561,7 +571,7 @@ fn drop_client(
     let state = store.data_mut();
     let entry = state.table.delete(Resource::<ClientEntry>::new_own(rep))?;
     if let Some((uri, id)) = entry.handle
-        && let Ok(target) = resource.target(state)
+        && let Ok(target) = resource.target(state, Some(entry.worker.component_id))
     {
         let function = format!("{}.{{{}.drop}}", target.interface, resource.name);
         let _ = state.services()?.invoke_and_await(

@@ -22,14 +22,19 @@ use crate::worker::state::WorkerState;
 /// The generation `component` is built for (see [`Generation`]): each executor links exactly
 /// one version of each host package, and wasmtime matches imports semver-compatibly (Golem 1.3's
 /// `golem:rpc/types@0.2.2` would meet 1.2's 0.2.0, with other records), so the host keeps one
-/// linker per generation and links a component with the one its imports ask for.
-pub(crate) fn generation_of(engine: &Engine, component: &Component) -> Generation {
+/// linker per generation and links a component with the one its imports ask for (`preferred`
+/// where they fit several).
+pub(crate) fn generation_of(
+    engine: &Engine,
+    component: &Component,
+    preferred: Generation,
+) -> Generation {
     let names: Vec<String> = component
         .component_type()
         .imports(engine)
         .map(|(name, _)| name.to_string())
         .collect();
-    Generation::from_imports(names.iter().map(String::as_str))
+    Generation::from_imports(names.iter().map(String::as_str), preferred)
 }
 
 /// One linker per [`Generation`], each built when a component of that generation is first

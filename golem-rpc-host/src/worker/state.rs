@@ -143,8 +143,14 @@ pub(crate) trait Services: Send + Sync {
     fn resolve_component(&self, reference: &str) -> Option<Uuid>;
 
     /// What resource `resource` of a client interface of package `{target_package}-client`
-    /// stands for (see `dynamic_linking`), or why none or several loaded components fit.
-    fn client_target(&self, target_package: &str, resource: &str) -> Result<ClientTarget, String>;
+    /// stands for (see `dynamic_linking`), or why none or several loaded components fit:
+    /// `component`'s exports when the worker id names a loaded component that fits.
+    fn client_target(
+        &self,
+        target_package: &str,
+        resource: &str,
+        component: Option<Uuid>,
+    ) -> Result<ClientTarget, String>;
 
     /// The host's promises.
     fn promises(&self) -> &Arc<Promises>;
