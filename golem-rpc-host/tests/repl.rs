@@ -103,6 +103,15 @@ fn run_passes_env_and_args_and_reports_errors() {
     let (ok, _, stderr) = run(&["--log-level", "loud", "counter/w", "demo:counter/api.{get}"]);
     assert!(!ok);
     assert!(stderr.contains("unknown log level \"loud\""), "{stderr}");
+    let (ok, stdout, _) = run(&["--golem", "1.4", "counter/w", "demo:counter/api.{get}"]);
+    assert!(ok);
+    assert_eq!(stdout, "0\n");
+    let (ok, _, stderr) = run(&["--golem", "1.5", "counter/w", "demo:counter/api.{get}"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("\"1.5\": expected 1.0, 1.1, 1.2, 1.3 or 1.4"),
+        "{stderr}"
+    );
 }
 
 #[test]
