@@ -135,6 +135,13 @@ pub fn call(
         None => (target, uuid::Uuid::new_v4().to_string()),
     };
     host.call_wave(component, &worker, function, args)
+        .map_err(|err| match host.function_names(component) {
+            // Golem's text, and what the component does export.
+            Ok(names) if !names.iter().any(|n| n == function) => {
+                anyhow::anyhow!("{err:#}; {component} exports: {}", names.join(", "))
+            }
+            _ => err,
+        })
 }
 
 /// Runs one repl line: the results as one line of WAVE, `error: …` for a failed call, `None` for

@@ -174,6 +174,25 @@ impl HostInner {
         }
     }
 
+    /// Creates worker `name` of `component` with `startup`, as Golem's "launch new worker"
+    /// does; `None` if it already exists.
+    pub(super) fn create_worker(
+        &self,
+        component: &Arc<LoadedComponent>,
+        name: &str,
+        startup: Startup,
+    ) -> Option<Arc<Worker>> {
+        let exists = self
+            .workers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&component.id)
+            .is_some_and(|of_component| of_component.contains_key(name));
+        // Creation is not atomic with the check, as two creators of one name are not expected
+        // here; the first to reach `worker` wins either way.
+        (!exists).then(|| self.worker(component, name, Some(&startup)))
+    }
+
     /// Worker `name` of `component`, created on first use with `startup` (or the host's
     /// default).
     pub(super) fn worker(
@@ -216,11 +235,9 @@ impl HostInner {
         // Golem's executor fails to find the component's metadata: `GolemError::unknown(..)`,
         // a `remote-internal-error` (its text in every version, 1.0 to 1.4).
         let component = self.component_by_id(&target.component_id).ok_or_else(|| {
-            CallError::Internal(format!(
-                "Unknown error: Could not find any component with the given id (component {} \
-                 is not loaded in this host)",
-                target.component_id
-            ))
+            CallError::Internal(
+                "Unknown error: Could not find any component with the given id".to_string(),
+            )
         })?;
         let function = component
             .lookup(function_name)

@@ -304,13 +304,10 @@ impl Host {
         function: &str,
     ) -> anyhow::Result<(Arc<LoadedComponent>, Arc<ExportedFunction>)> {
         let component = self.inner.component_by_name(component)?;
-        let function = component.lookup(function).map_err(|message| {
-            anyhow!(
-                "{message}; {} exports: {}",
-                component.name,
-                component.function_names().join(", ")
-            )
-        })?;
+        // Golem's text exactly (the CLI adds what the component exports).
+        let function = component
+            .lookup(function)
+            .map_err(|message| anyhow!(message))?;
         Ok((component, function))
     }
 
@@ -328,6 +325,29 @@ impl Host {
             );
         }
         Ok((component, function))
+    }
+
+    /// Creates worker `worker` of `component` with exactly `args` and `env` (plus Golem's own
+    /// variables; not the host's [`Host::add_env`] / [`Host::add_arg`] defaults), as Golem's
+    /// "launch new worker" does. Fails with Golem's "Worker already exists" if it does (a worker
+    /// is otherwise created by its first invocation, with the host's defaults).
+    pub fn start_worker(
+        &self,
+        component: &str,
+        worker: &str,
+        args: &[String],
+        env: &[(String, String)],
+    ) -> anyhow::Result<()> {
+        let component = self.inner.component_by_name(component)?;
+        let startup = crate::worker::context::Startup {
+            env: env.to_vec().into(),
+            args: args.to_vec().into(),
+        };
+        match self.inner.create_worker(&component, worker, startup) {
+            Some(_) => Ok(()),
+            // Golem's `WorkerAlreadyExists`, its worker id as `{component-id}/{worker-name}`.
+            None => bail!("Worker already exists: {}/{worker}", component.id),
+        }
     }
 
     /// Calls `function` on the worker at `target_uri`, exactly as a guest's

@@ -5,3 +5,4 @@
 pub mod function_name;
 pub mod generation;
 pub mod uri;
+pub mod uuid_text;

@@ -232,7 +232,7 @@ macro_rules! adapter {
             fn parse_uuid(&mut self, uuid: String) -> wasmtime::Result<Result<Uuid, String>> {
                 Ok(uuid::Uuid::parse_str(&uuid)
                     .map(to_uuid)
-                    .map_err(|err| err.to_string()))
+                    .map_err(|_| crate::model::uuid_text::parse_error(&uuid)))
             }
 
             /// Lowercase and hyphenated.

@@ -238,6 +238,14 @@ impl Guest for Component {
         parse_uuid(&text).map(uuid_to_string)
     }
 
+    /// With `golem-1-2-0`, no `fork` at all, so that the probe does not import it: Golem 1.2.0's
+    /// `golem:api/host@1.1.6` has none (it came, at the same version, in a later 1.2.x).
+    #[cfg(feature = "golem-1-2-0")]
+    fn fork(_new_name: String) -> String {
+        "not imported".to_string()
+    }
+
+    #[cfg(not(feature = "golem-1-2-0"))]
     fn fork(new_name: String) -> String {
         match host::fork(&new_name) {
             host::ForkResult::Original => "original".to_string(),
