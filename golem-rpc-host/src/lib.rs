@@ -88,6 +88,7 @@
 
 mod bindings;
 pub mod build;
+mod durability;
 mod execution;
 mod host;
 mod interfaces;

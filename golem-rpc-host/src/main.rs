@@ -148,6 +148,8 @@ impl LoadArgs {
         for arg in &self.worker_args {
             host.add_arg(arg);
         }
+        // With --data-dir: what an earlier process was running when it died goes on.
+        host.recover_workers();
         Ok(host)
     }
 }

@@ -15,6 +15,8 @@ use wasmtime::Engine;
 use crate::bindings::RpcResult;
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::bindings::value::{wit_value_to_val, wit_value_to_val_in};
+use crate::durability::oplog::{OplogEntry, invocations_to_replay};
+use crate::durability::store::OplogStore;
 use crate::execution::background::{JobState, PendingInvocation};
 use crate::execution::locks::{Deadlock, Reservation, WorkerLocks};
 use crate::execution::pool::{self, Pool};
@@ -49,6 +51,9 @@ struct PreparedCall {
     component: Arc<LoadedComponent>,
     function: Arc<ExportedFunction>,
     args: CallArgs,
+    /// The caller's idempotency key for the call (durable callers): a call with a key the
+    /// target has completed is answered from its oplog, not run again.
+    key: Option<String>,
 }
 
 #[derive(Default)]
@@ -102,6 +107,8 @@ pub(crate) struct HostInner {
     /// The generation of components whose imports fit several
     /// ([`crate::Host::set_default_generation`]).
     pub(super) default_generation: Mutex<Generation>,
+    /// The workers' oplogs: with a data directory, what makes workers outlive the process.
+    pub(super) oplogs: OplogStore,
     pub(super) args: RwLock<Vec<String>>,
     /// Workers by component id, then by worker name.
     pub(super) workers: Mutex<HashMap<Uuid, HashMap<String, Arc<Worker>>>>,
@@ -174,6 +181,61 @@ impl HostInner {
         }
     }
 
+    /// Recovers the workers of `component` that an earlier host process left in the middle of
+    /// an invocation (as Golem's executor recovers its workers when it starts): each is replayed
+    /// in the background and its invocation goes on to its end.
+    pub(super) fn recover_interrupted(self: &Arc<Self>, component: &Arc<LoadedComponent>) {
+        for name in self.oplogs.stored_workers(&component.id) {
+            let id = WorkerId::new(component.id, &name);
+            let Some(oplog) = self.durable_oplog(component, &id) else {
+                continue;
+            };
+            let interrupted = invocations_to_replay(&oplog.entries())
+                .last()
+                .is_some_and(|invocation| !invocation.completed);
+            if !interrupted {
+                continue;
+            }
+            let host = self.clone();
+            let component = component.clone();
+            let spawned = std::thread::Builder::new()
+                .name("golem-rpc-recovery".to_string())
+                .stack_size(HOST_THREAD_STACK_SIZE)
+                .spawn(move || {
+                    let _task = task::enter_top_level();
+                    let worker = host.worker(&component, &name, None);
+                    let Some(me) = task::current() else {
+                        return;
+                    };
+                    let reservation = host.locks.reserve(worker.key, me);
+                    if let Ok(_lock) = host.locks.acquire(reservation)
+                        && let Err(err) = worker.recover_locked(&host.engine)
+                    {
+                        eprintln!("golem-rpc-host: recovering worker {}: {err}", worker.uri());
+                    }
+                });
+            if let Err(err) = spawned {
+                eprintln!("golem-rpc-host: cannot recover worker {id}: {err}");
+            }
+        }
+    }
+
+    /// The oplog of worker `id` when workers are durable (a data directory; not for ephemeral
+    /// components, whose workers start afresh every invocation).
+    fn durable_oplog(
+        &self,
+        component: &LoadedComponent,
+        id: &WorkerId,
+    ) -> Option<Arc<crate::durability::store::WorkerOplog>> {
+        if !self.oplogs.is_durable() || component.ephemeral {
+            return None;
+        }
+        self.oplogs
+            .open(id)
+            .map_err(|err| eprintln!("golem-rpc-host: worker {id} is not durable: {err:#}"))
+            .ok()
+    }
+
     /// Creates worker `name` of `component` with `startup`, as Golem's "launch new worker"
     /// does; `None` if it already exists.
     pub(super) fn create_worker(
@@ -187,7 +249,10 @@ impl HostInner {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&component.id)
-            .is_some_and(|of_component| of_component.contains_key(name));
+            .is_some_and(|of_component| of_component.contains_key(name))
+            || self
+                .durable_oplog(component, &WorkerId::new(component.id, name))
+                .is_some_and(|oplog| !oplog.entries().is_empty());
         // Creation is not atomic with the check, as two creators of one name are not expected
         // here; the first to reach `worker` wins either way.
         (!exists).then(|| self.worker(component, name, Some(&startup)))
@@ -206,14 +271,33 @@ impl HostInner {
         if let Some(worker) = of_component.get(name) {
             return worker.clone();
         }
-        let startup = startup.cloned().unwrap_or_else(|| self.default_startup());
+        let id = WorkerId::new(component.id, name);
+        let oplog = self.durable_oplog(component, &id);
+        // A worker an earlier host process created comes back as it was created.
+        let recorded = oplog.as_ref().and_then(|oplog| {
+            oplog.entries().iter().find_map(|entry| match entry {
+                OplogEntry::Create { args, env } => Some(Startup {
+                    env: env.clone().into(),
+                    args: args.clone().into(),
+                }),
+                _ => None,
+            })
+        });
+        let startup = match recorded {
+            Some(startup) => startup,
+            None => {
+                let startup = startup.cloned().unwrap_or_else(|| self.default_startup());
+                if let Some(oplog) = &oplog {
+                    oplog.append(OplogEntry::Create {
+                        args: startup.args.to_vec(),
+                        env: startup.env.to_vec(),
+                    });
+                }
+                startup
+            }
+        };
         let key = self.next_worker_key.fetch_add(1, Ordering::Relaxed);
-        let context = WorkerContext::new(
-            WorkerId::new(component.id, name),
-            &component.name,
-            component.generation,
-            startup,
-        );
+        let context = WorkerContext::new(id, &component.name, component.generation, startup, oplog);
         let worker = Arc::new(Worker::new(
             context,
             key,
@@ -231,6 +315,7 @@ impl HostInner {
         target: &WorkerId,
         function_name: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<PreparedCall, CallError> {
         // Golem's executor fails to find the component's metadata: `GolemError::unknown(..)`,
         // a `remote-internal-error` (its text in every version, 1.0 to 1.4).
@@ -279,6 +364,7 @@ impl HostInner {
             component,
             function,
             args,
+            key,
         })
     }
 
@@ -332,7 +418,12 @@ impl HostInner {
         reservation: Option<Reservation>,
     ) -> Result<WitValue, CallError> {
         self.execute(worker, &call.function, reservation, |host| {
-            worker.invoke_locked(host.engine(), &call.function, &call.args)
+            worker.invoke_locked(
+                host.engine(),
+                &call.function,
+                &call.args,
+                call.key.as_deref(),
+            )
         })
     }
 
@@ -459,9 +550,10 @@ impl HostInner {
         function_name: &str,
         params: Vec<WitValue>,
         caller: Option<&Startup>,
+        key: Option<String>,
     ) -> Result<WitValue, RpcError> {
         let call = self
-            .prepare_rpc(target, function_name, params)
+            .prepare_rpc(target, function_name, params, key)
             .map_err(CallError::into_rpc_error)?;
         let worker = self.worker(&call.component, &call.worker_id.worker_name, caller);
         self.execute_rpc(&worker, &call, None)
@@ -475,9 +567,10 @@ impl HostInner {
         function_name: &str,
         params: Vec<WitValue>,
         caller: Option<&Startup>,
+        key: Option<String>,
     ) -> Result<(), RpcError> {
         let call = self
-            .prepare_rpc(target, function_name, params)
+            .prepare_rpc(target, function_name, params, key)
             .map_err(CallError::into_rpc_error)?;
         let description = format!("{} on worker {}", call.function.name, target);
         self.spawn_job(call, caller, move |result| {
@@ -496,9 +589,10 @@ impl HostInner {
         function_name: &str,
         params: Vec<WitValue>,
         caller: Option<&Startup>,
+        key: Option<String>,
     ) -> Result<PendingInvocation<RpcResult>, RpcError> {
         let call = self
-            .prepare_rpc(target, function_name, params)
+            .prepare_rpc(target, function_name, params, key)
             .map_err(CallError::into_rpc_error)?;
         let (sender, receiver) = oneshot::channel();
         let (job, state) = self
@@ -531,7 +625,7 @@ impl HostInner {
             worker: target.clone(),
             at,
         };
-        let call = match self.prepare_rpc(target, function_name, params) {
+        let call = match self.prepare_rpc(target, function_name, params, None) {
             Ok(call) => call,
             Err(err) => {
                 eprintln!("golem-rpc-host: scheduled call of {invocation} will not run: {err}");

@@ -19,6 +19,7 @@ use wasmtime::{Config, Engine};
 
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::bindings::value::type_name;
+use crate::durability::store::OplogStore;
 use crate::execution::task::{self};
 use crate::execution::timers::ScheduledInvocation;
 use crate::model::generation::Generation;
@@ -50,7 +51,7 @@ impl Host {
     /// A host with a fresh wasmtime engine and no components; key-value buckets and blob
     /// containers are kept in memory.
     pub fn new() -> anyhow::Result<Self> {
-        Self::with_data(DataStore::in_memory())
+        Self::with_data(DataStore::in_memory(), OplogStore::in_memory())
     }
 
     /// Like [`Host::new`], with key-value buckets and blob containers kept in directory `dir`
@@ -60,10 +61,12 @@ impl Host {
         let dir = dir.as_ref();
         let data = DataStore::in_directory(dir)
             .with_context(|| format!("cannot use {} as the data directory", dir.display()))?;
-        Self::with_data(data)
+        let oplogs = OplogStore::in_directory(dir)
+            .with_context(|| format!("cannot keep oplogs in {}", dir.display()))?;
+        Self::with_data(data, oplogs)
     }
 
-    fn with_data(data: DataStore) -> anyhow::Result<Self> {
+    fn with_data(data: DataStore, oplogs: OplogStore) -> anyhow::Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.max_wasm_stack(task::MAX_WASM_STACK);
@@ -79,6 +82,7 @@ impl Host {
                 env: RwLock::default(),
                 component_id_env: AtomicBool::new(false),
                 default_generation: Mutex::default(),
+                oplogs,
                 args: RwLock::default(),
                 workers: Mutex::default(),
                 next_worker_key: AtomicU64::new(1),
@@ -190,6 +194,25 @@ impl Host {
         components.by_id.insert(id, loaded.clone());
         components.by_name.insert(name.to_string(), loaded);
         Ok(id)
+    }
+
+    /// With a data directory: resumes, in the background, the invocations that an earlier host
+    /// process on it was running when it died (as Golem's executor recovers its workers when it
+    /// starts), for the components loaded by now; call it once they all are (the CLI does). A
+    /// worker left mid-invocation is otherwise recovered by its next invocation.
+    pub fn recover_workers(&self) {
+        let components: Vec<_> = self
+            .inner
+            .components
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .by_name
+            .values()
+            .cloned()
+            .collect();
+        for component in components {
+            self.inner.recover_interrupted(&component);
+        }
     }
 
     /// Where workers' stdout, stderr and log lines go from now on (default: [`Output::Inherit`]).
@@ -365,7 +388,7 @@ impl Host {
             parse_worker_uri(target_uri).map_err(|err| RpcError::ProtocolError(err.to_string()))?;
         let _task = task::enter_top_level();
         self.inner
-            .rpc_invoke_and_await(&target, function_name, params, None)
+            .rpc_invoke_and_await(&target, function_name, params, None, None)
     }
 
     /// Like a guest's `wasm-rpc.invoke`: checks the call, then runs it in the background.
@@ -380,7 +403,8 @@ impl Host {
         let target =
             parse_worker_uri(target_uri).map_err(|err| RpcError::ProtocolError(err.to_string()))?;
         let _task = task::enter_top_level();
-        self.inner.rpc_invoke(&target, function_name, params, None)
+        self.inner
+            .rpc_invoke(&target, function_name, params, None, None)
     }
 
     /// Calls the export `function` (Golem-style name) of worker `worker` of `component` directly.

@@ -26,9 +26,10 @@ impl Services for HostInner {
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<WitValue, RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.rpc_invoke_and_await(target, function, params, Some(&caller.inherited))
+        self.rpc_invoke_and_await(target, function, params, Some(&caller.inherited), key)
     }
 
     fn invoke(
@@ -37,9 +38,10 @@ impl Services for HostInner {
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<(), RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.rpc_invoke(target, function, params, Some(&caller.inherited))
+        self.rpc_invoke(target, function, params, Some(&caller.inherited), key)
     }
 
     fn async_invoke_and_await(
@@ -48,9 +50,10 @@ impl Services for HostInner {
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<PendingInvocation<RpcResult>, RpcError> {
         caller.api().append(RPC_OPLOG_ENTRIES);
-        self.rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited))
+        self.rpc_async_invoke_and_await(target, function, params, Some(&caller.inherited), key)
     }
 
     fn schedule(

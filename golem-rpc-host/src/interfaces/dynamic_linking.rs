@@ -321,8 +321,7 @@ impl Call {
                     prepare(&mut store, resource, f, params, &param_types)?;
                 let state = store.data_mut();
                 let reply = state
-                    .services()?
-                    .invoke_and_await(&state.worker, &worker, &function, args)
+                    .durable_invoke_and_await(&worker, &function, args)?
                     .map_err(|err| rpc_failed(&function, &err))?;
                 decode_results(&mut store, resources, &reply, &result_types, results)
                     .map_err(|err| wasmtime::format_err!("{function}: unexpected result: {err}"))?;
@@ -333,20 +332,10 @@ impl Call {
                 let state = store.data_mut();
                 if results.is_empty() {
                     state
-                        .services()?
-                        .invoke(&state.worker, &worker, &function, args)
+                        .durable_invoke(&worker, &function, args)?
                         .map_err(|err| rpc_failed(&function, &err))?;
                 } else {
-                    let entry = match state.services()?.async_invoke_and_await(
-                        &state.worker,
-                        &worker,
-                        &function,
-                        args,
-                    ) {
-                        Ok(pending) => FutureInvokeEntry::pending(pending),
-                        Err(err) => FutureInvokeEntry::ready(Err(err)),
-                    };
-                    let future = state.table.push(entry)?;
+                    let future = state.durable_async_invoke_and_await(&worker, &function, args)?;
                     results[0] = Val::Resource(ResourceAny::try_from_resource(future, &mut store)?);
                 }
             }
@@ -412,8 +401,7 @@ fn construct(
         let params = encode(store, args, types)?;
         let state = store.data_mut();
         let reply = state
-            .services()?
-            .invoke_and_await(&state.worker, &worker, &function, params)
+            .durable_invoke_and_await(&worker, &function, params)?
             .map_err(|err| rpc_failed(&function, &err))?;
         Some(constructed_handle(&reply).ok_or_else(|| {
             wasmtime::format_err!("Invalid constructor result: single handle expected")
@@ -574,12 +562,11 @@ fn drop_client(
         && let Ok(target) = resource.target(state, Some(entry.worker.component_id))
     {
         let function = format!("{}.{{{}.drop}}", target.interface, resource.name);
-        let _ = state.services()?.invoke_and_await(
-            &state.worker,
+        let _ = state.durable_invoke_and_await(
             &entry.worker,
             &function,
             vec![handle_value(uri, id)],
-        );
+        )?;
     }
     Ok(())
 }

@@ -78,6 +78,13 @@ impl Linkers {
 /// `dynamic_linking::link_clients`.)
 fn add_to_linker(linker: &mut Linker<WorkerState>, generation: Generation) -> anyhow::Result<()> {
     wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    // `wasi:random/random` through the worker's journal (`wasi::random`) instead.
+    linker.allow_shadowing(true);
+    wasmtime_wasi::p2::bindings::random::random::add_to_linker::<WorkerState, HasSelf<WorkerState>>(
+        linker,
+        |state| state,
+    )?;
+    linker.allow_shadowing(false);
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker)?;
     match generation {
         Generation::UpTo1_2 => add_golem_interfaces(linker)?,

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 use crate::bindings::golem::api0_2_0::host::{PersistenceLevel, WorkerStatus};
+use crate::durability::store::WorkerOplog;
 use crate::model::generation::Generation;
 use crate::model::uri::WorkerId;
 
@@ -49,6 +50,8 @@ pub(crate) struct WorkerContext {
     pub(crate) inherited: Startup,
     /// When the worker was created, in milliseconds since the Unix epoch.
     pub(crate) created_at: u64,
+    /// Its oplog, when workers are durable (see `crate::durability`).
+    pub(crate) oplog: Option<Arc<WorkerOplog>>,
     api: Mutex<ApiSettings>,
 }
 
@@ -118,6 +121,7 @@ impl WorkerContext {
         component_name: &str,
         generation: Generation,
         startup: Startup,
+        oplog: Option<Arc<WorkerOplog>>,
     ) -> Self {
         let created_at = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -130,6 +134,7 @@ impl WorkerContext {
             inherited: Startup::default(),
             startup,
             created_at,
+            oplog,
             api: Mutex::new(ApiSettings {
                 status: WorkerStatus::Idle,
                 retry_policy: RetryConfig::default(),

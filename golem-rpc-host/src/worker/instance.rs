@@ -9,8 +9,10 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 use crate::bindings::golem::api0_2_0::host::WorkerStatus;
 use crate::bindings::golem::rpc0_1_3::types::{WitNode, WitValue};
 use crate::bindings::value::{
-    HandleContext, NoHandles, ValueError, results_to_wit_value_in, type_name, wit_value_to_val_in,
+    HandleContext, NoHandles, ValueError, results_to_wit_value, results_to_wit_value_in, type_name,
+    val_to_wit_value, wit_value_to_val_in,
 };
+use crate::durability::oplog::{OplogEntry, invocations_to_replay};
 use crate::execution::locks::WorkerKey;
 use crate::worker::component::{ExportedFunction, FunctionKind, LoadedComponent};
 use crate::worker::context::WorkerContext;
@@ -134,6 +136,27 @@ impl Worker {
         })
     }
 
+    /// Creates the worker's instance if it has none; a durable worker's state is rebuilt from
+    /// its oplog first (in a new host process, or after the instance was dropped).
+    fn ensure_running(&self, slot: &mut Slot, engine: &Engine) -> Result<(), CallError> {
+        if slot.running.is_none() {
+            let mut running = self.instantiate(engine)?;
+            if let Err(err) = self.replay(&mut running, &mut slot.handles) {
+                slot.handles.clear();
+                return Err(err);
+            }
+            slot.running = Some(running);
+        }
+        Ok(())
+    }
+
+    /// Recovers a durable worker the host found interrupted: replays it, and so finishes the
+    /// invocation it was running when its host process died. The caller holds the worker's lock.
+    pub(crate) fn recover_locked(&self, engine: &Engine) -> Result<(), CallError> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        self.ensure_running(&mut slot, engine)
+    }
+
     /// Runs `body` on this worker's instance (created if needed) and handle table.
     ///
     /// The caller must hold the worker's [`crate::execution::locks::WorkerLock`]. If `body` reports a
@@ -146,9 +169,7 @@ impl Worker {
         body: impl FnOnce(&mut Running, &mut HandleTable) -> Result<R, Failure>,
     ) -> Result<R, CallError> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if slot.running.is_none() {
-            slot.running = Some(self.instantiate(engine)?);
-        }
+        self.ensure_running(&mut slot, engine)?;
         let Slot { running, handles } = &mut *slot;
         let Some(running) = running.as_mut() else {
             return Err(CallError::Internal(format!(
@@ -180,6 +201,10 @@ impl Worker {
                 api.status = WorkerStatus::Failed;
                 drop(api);
                 slot.evict();
+                // The next instance starts afresh: so does its replay.
+                if let Some(oplog) = &self.context.oplog {
+                    oplog.append(OplogEntry::Reset);
+                }
                 return Err(err);
             }
         };
@@ -201,9 +226,99 @@ impl Worker {
         args: &[Val],
     ) -> Result<Vec<Val>, CallError> {
         self.with_instance(engine, |running, _| {
+            let key = self.record_invocation(running, function, None, || {
+                args.iter()
+                    .zip(&function.params)
+                    .map(|(val, (_, ty))| val_to_wit_value(val, ty))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|err| err.to_string())
+            });
             let func = export(running, function)?;
-            self.call_func(&mut running.store, func, function, args)
+            let results = self.call_func(&mut running.store, func, function, args)?;
+            if let Some(key) = key {
+                self.record_completion(key, || results_to_wit_value(&results, &function.results));
+            }
+            Ok(results)
         })
+    }
+
+    /// With durable workers: appends the invocation of `function` with `params()` to the
+    /// oplog, and returns its key.
+    fn record_invocation(
+        &self,
+        running: &Running,
+        function: &ExportedFunction,
+        key: Option<&str>,
+        params: impl FnOnce() -> Result<Vec<WitValue>, String>,
+    ) -> Option<String> {
+        let oplog = self.context.oplog.as_ref()?;
+        let params = params()
+            .map_err(|err| eprintln!("golem-rpc-host: {} is not recorded: {err}", function.name))
+            .ok()?;
+        let key = key.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
+        if let Some(journal) = &running.store.data().journal {
+            journal.begin_invocation(&key);
+        }
+        oplog.append(OplogEntry::Invoke {
+            key: key.clone(),
+            function: function.name.clone(),
+            params,
+        });
+        Some(key)
+    }
+
+    /// Appends the completion of invocation `key` with `result()`.
+    fn record_completion(
+        &self,
+        key: String,
+        result: impl FnOnce() -> Result<WitValue, ValueError>,
+    ) {
+        if let Some(oplog) = &self.context.oplog {
+            let result = result().unwrap_or(WitValue {
+                nodes: vec![WitNode::TupleValue(Vec::new())],
+            });
+            oplog.append(OplogEntry::Complete { key, result });
+        }
+    }
+
+    /// Replays the invocations recorded since the worker last started afresh, with their
+    /// recorded host-call answers and without output; one the host died in goes on live to
+    /// its end. Nothing to do for a worker that is not durable.
+    fn replay(&self, running: &mut Running, handles: &mut HandleTable) -> Result<(), CallError> {
+        let (Some(oplog), Some(journal)) = (
+            self.context.oplog.clone(),
+            running.store.data().journal.clone(),
+        ) else {
+            return Ok(());
+        };
+        let recorded = invocations_to_replay(&oplog.entries());
+        for invocation in recorded {
+            let function = self.component.lookup(&invocation.function).map_err(|err| {
+                CallError::Internal(format!("cannot replay worker {}: {err}", self.context.id))
+            })?;
+            journal.begin_invocation(&invocation.key);
+            journal.replay(invocation.answers);
+            let args = CallArgs::Deferred(invocation.params);
+            let outcome = match &function.kind {
+                FunctionKind::ResourceDrop(resource) => {
+                    self.drop_resource(running, handles, &function, *resource, &args)
+                }
+                _ => self.invoke_export(running, handles, &function, &args),
+            };
+            journal.end_replay();
+            match outcome {
+                Ok(result) if !invocation.completed => {
+                    // Resumed after the host died in it: now it has completed.
+                    oplog.append(OplogEntry::Complete {
+                        key: invocation.key,
+                        result,
+                    });
+                }
+                Ok(_) | Err(Failure::Rejected(_)) => {}
+                Err(Failure::Failed(err)) => return Err(err),
+            }
+        }
+        Ok(())
     }
 
     /// Runs an RPC call of `function`: decodes deferred arguments against the handle table, calls
@@ -214,12 +329,35 @@ impl Worker {
         engine: &Engine,
         function: &ExportedFunction,
         args: &CallArgs,
+        key: Option<&str>,
     ) -> Result<WitValue, CallError> {
         self.with_instance(engine, |running, handles| {
-            let FunctionKind::ResourceDrop(resource) = &function.kind else {
-                return self.invoke_export(running, handles, function, args);
-            };
-            self.drop_resource(running, handles, function, *resource, args)
+            // A call made again after its caller crashed: answered as it was the first time
+            // (looked up once the worker is recovered, which may have completed it).
+            if let (Some(oplog), Some(key)) = (&self.context.oplog, key)
+                && let Some(result) = oplog.completed(key)
+            {
+                return Ok(result);
+            }
+            let key = self.record_invocation(running, function, key, || match args {
+                CallArgs::Deferred(params) => Ok(params.clone()),
+                CallArgs::Vals(vals) => vals
+                    .iter()
+                    .zip(&function.params)
+                    .map(|(val, (_, ty))| val_to_wit_value(val, ty))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|err| err.to_string()),
+            });
+            let result = match &function.kind {
+                FunctionKind::ResourceDrop(resource) => {
+                    self.drop_resource(running, handles, function, *resource, args)
+                }
+                _ => self.invoke_export(running, handles, function, args),
+            }?;
+            if let Some(key) = key {
+                self.record_completion(key, || Ok(result.clone()));
+            }
+            Ok(result)
         })
     }
 

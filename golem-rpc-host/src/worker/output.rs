@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Write as _;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::task::{Context, Poll};
 
@@ -245,9 +245,16 @@ impl OutputSink {
     }
 
     /// A stdout (or stderr) stream for worker `label`.
-    pub(crate) fn stream(self: &Arc<Self>, label: &Arc<str>, stderr: bool) -> WorkerStream {
+    /// A worker's stdout or stderr; nothing is written while `muted` is set (a replay).
+    pub(crate) fn stream(
+        self: &Arc<Self>,
+        label: &Arc<str>,
+        stderr: bool,
+        muted: Arc<AtomicBool>,
+    ) -> WorkerStream {
         WorkerStream {
             sink: self.clone(),
+            muted,
             label: label.clone(),
             channel: if stderr {
                 Channel::Stderr
@@ -262,6 +269,7 @@ impl OutputSink {
 #[derive(Clone)]
 pub(crate) struct WorkerStream {
     sink: Arc<OutputSink>,
+    muted: Arc<AtomicBool>,
     label: Arc<str>,
     channel: Channel,
 }
@@ -284,7 +292,9 @@ impl StdoutStream for WorkerStream {
 
 impl OutputStream for WorkerStream {
     fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
-        self.sink.write(&self.label, self.channel, &bytes);
+        if !self.muted.load(Ordering::Relaxed) {
+            self.sink.write(&self.label, self.channel, &bytes);
+        }
         Ok(())
     }
 
@@ -308,7 +318,9 @@ impl tokio::io::AsyncWrite for WorkerStream {
         _cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        self.sink.write(&self.label, self.channel, buf);
+        if !self.muted.load(Ordering::Relaxed) {
+            self.sink.write(&self.label, self.channel, buf);
+        }
         Poll::Ready(Ok(buf.len()))
     }
 

@@ -5,6 +5,7 @@
 //! rest of the host only through [`Services`], so they do not depend on the host module (which
 //! depends on them).
 
+use crate::durability::journal::{Journal, MonotonicClock, WallClock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
@@ -96,13 +97,15 @@ pub(crate) struct ClientTarget {
 
 /// What the interfaces need from the host.
 pub(crate) trait Services: Send + Sync {
-    /// `invoke-and-await` of `function` on `target`, made by `caller`.
+    /// `invoke-and-await` of `function` on `target`, made by `caller` (with its idempotency key
+    /// for the call when it is durable).
     fn invoke_and_await(
         self: Arc<Self>,
         caller: &WorkerContext,
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<WitValue, RpcError>;
 
     /// `invoke`: checked now, run in the background, result discarded.
@@ -112,6 +115,7 @@ pub(crate) trait Services: Send + Sync {
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<(), RpcError>;
 
     /// `async-invoke-and-await`: the result now (a rejected call) or later.
@@ -121,6 +125,7 @@ pub(crate) trait Services: Send + Sync {
         target: &WorkerId,
         function: &str,
         params: Vec<WitValue>,
+        key: Option<String>,
     ) -> Result<PendingInvocation<RpcResult>, RpcError>;
 
     /// `schedule-invocation`: checks the call now and queues it at `at` like `invoke` (a worker
@@ -185,17 +190,31 @@ pub(crate) struct WorkerState {
     pub(crate) limits: wasmtime::StoreLimits,
     /// When the current invocation must have finished running wasm, if it is bounded.
     pub(crate) deadline: Option<std::time::Instant>,
+    /// The instance's side of the worker's oplog, when workers are durable.
+    pub(crate) journal: Option<Arc<Journal>>,
+    /// With a journal: each `future-invoke-result` (by its table index) numbered in the order
+    /// the instance made the calls, which a replay repeats.
+    pub(crate) futures: std::collections::HashMap<u32, usize>,
 }
 
 impl WorkerState {
     pub(crate) fn new(worker: Arc<WorkerContext>, services: &Arc<dyn Services>) -> Self {
         let output = services.output();
+        let journal = worker.oplog.clone().map(Journal::new);
+        let muted = journal.as_ref().map(|j| j.muted()).unwrap_or_default();
         let mut wasi = WasiCtx::builder();
-        wasi.stdout(output.stream(&worker.label, false))
-            .stderr(output.stream(&worker.label, true))
+        wasi.stdout(output.stream(&worker.label, false, muted.clone()))
+            .stderr(output.stream(&worker.label, true, muted))
             .envs(&worker.wasi_env())
             .args(&worker.startup.args);
+        if let Some(journal) = &journal {
+            // Golem records what the clocks read.
+            wasi.wall_clock(WallClock(journal.clone()))
+                .monotonic_clock(MonotonicClock(journal.clone()));
+        }
         Self {
+            journal,
+            futures: std::collections::HashMap::new(),
             wasi: wasi.build(),
             table: wasmtime::component::ResourceTable::new(),
             services: Arc::downgrade(services),

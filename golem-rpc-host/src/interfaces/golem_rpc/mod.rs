@@ -16,6 +16,7 @@ use wasmtime_wasi::p2::bindings::clocks::wall_clock::Datetime;
 use crate::bindings::golem::rpc0_1_3::types::{RpcError, WitValue};
 use crate::bindings::resources::{CancellationTokenEntry, WasmRpcEntry};
 use crate::bindings::{FutureInvokeEntry, RpcResult};
+use crate::durability::oplog::{rpc_result_from_json, rpc_result_to_json};
 use crate::execution::background::BackgroundResult;
 use crate::model::uri::WorkerId;
 use crate::worker::state::WorkerState;
@@ -56,8 +57,14 @@ impl WorkerState {
     /// The name of a fresh worker of an ephemeral component: a new UUID (Golem logs it, one
     /// oplog entry, so that a replay reuses it).
     pub(crate) fn fresh_worker_name(&self) -> String {
-        self.worker.api().append(1);
-        uuid::Uuid::new_v4().to_string()
+        let live = || uuid::Uuid::new_v4().to_string();
+        match &self.journal {
+            Some(journal) => journal
+                .answer("golem:rpc/wasm-rpc.fresh-worker-name", || live().into())
+                .as_str()
+                .map_or_else(live, str::to_string),
+            None => live(),
+        }
     }
 
     /// The worker a `wasm-rpc` calls.
@@ -72,9 +79,7 @@ impl WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<WitValue, RpcError>> {
         let target = self.rpc_target(rpc)?;
-        Ok(self
-            .services()?
-            .invoke_and_await(&self.worker, &target, function_name, function_params))
+        self.durable_invoke_and_await(&target, function_name, function_params)
     }
 
     pub(crate) fn rpc_invoke(
@@ -84,9 +89,7 @@ impl WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Result<(), RpcError>> {
         let target = self.rpc_target(rpc)?;
-        Ok(self
-            .services()?
-            .invoke(&self.worker, &target, function_name, function_params))
+        self.durable_invoke(&target, function_name, function_params)
     }
 
     pub(crate) fn rpc_async_invoke_and_await(
@@ -96,16 +99,85 @@ impl WorkerState {
         function_params: Vec<WitValue>,
     ) -> wasmtime::Result<Resource<FutureInvokeEntry>> {
         let target = self.rpc_target(rpc)?;
-        let entry = match self.services()?.async_invoke_and_await(
+        self.durable_async_invoke_and_await(&target, function_name, function_params)
+    }
+
+    /// `invoke-and-await` of `function_name` on `target` (also for dynamically linked clients):
+    /// with durable workers, made once; a replay gets the recorded answer.
+    pub(crate) fn durable_invoke_and_await(
+        &self,
+        target: &WorkerId,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<RpcResult> {
+        let services = self.services()?;
+        let key = self.journal.as_ref().map(|journal| journal.next_call_key());
+        let live =
+            || services.invoke_and_await(&self.worker, target, function_name, function_params, key);
+        let Some(journal) = &self.journal else {
+            return Ok(live());
+        };
+        let answer = journal.answer("golem:rpc/wasm-rpc.invoke-and-await", || {
+            rpc_result_to_json(&live())
+        });
+        rpc_result_from_json(&answer).map_err(|e| wasmtime::format_err!("oplog: {e}"))
+    }
+
+    /// `invoke` (fire and forget) of `function_name` on `target`, once.
+    pub(crate) fn durable_invoke(
+        &self,
+        target: &WorkerId,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Result<(), RpcError>> {
+        let services = self.services()?;
+        let key = self.journal.as_ref().map(|journal| journal.next_call_key());
+        let live = || services.invoke(&self.worker, target, function_name, function_params, key);
+        let Some(journal) = &self.journal else {
+            return Ok(live());
+        };
+        let answer = journal.answer("golem:rpc/wasm-rpc.invoke", || {
+            rpc_result_to_json(&live().map(|()| WitValue { nodes: Vec::new() }))
+        });
+        Ok(rpc_result_from_json(&answer)
+            .map_err(|e| wasmtime::format_err!("oplog: {e}"))?
+            .map(|_| ()))
+    }
+
+    /// `async-invoke-and-await` of `function_name` on `target`, once: in a replay the future is
+    /// ready at once and its `get` answers what it answered when recorded.
+    pub(crate) fn durable_async_invoke_and_await(
+        &mut self,
+        target: &WorkerId,
+        function_name: &str,
+        function_params: Vec<WitValue>,
+    ) -> wasmtime::Result<Resource<FutureInvokeEntry>> {
+        let services = self.services()?;
+        let key = self.journal.as_ref().map(|journal| journal.next_call_key());
+        let live = || match services.async_invoke_and_await(
             &self.worker,
-            &target,
+            target,
             function_name,
             function_params,
+            key,
         ) {
             Ok(pending) => FutureInvokeEntry::pending(pending),
             Err(err) => FutureInvokeEntry::ready(Err(err)),
         };
-        Ok(self.table.push(entry)?)
+        let Some(journal) = self.journal.clone() else {
+            let entry = live();
+            return Ok(self.table.push(entry)?);
+        };
+        let mut sent = None;
+        journal.answer("golem:rpc/wasm-rpc.async-invoke-and-await", || {
+            sent = Some(live());
+            serde_json::Value::Null
+        });
+        // Not sent again in a replay: ready, its answer comes from the oplog.
+        let entry = sent.unwrap_or_else(|| FutureInvokeEntry::ready(RpcResult::lost()));
+        let future = self.table.push(entry)?;
+        self.futures.insert(future.rep(), self.futures.len());
+        Ok(future)
     }
 
     pub(crate) fn future_subscribe(
@@ -122,7 +194,34 @@ impl WorkerState {
         &mut self,
         future: &Resource<FutureInvokeEntry>,
     ) -> wasmtime::Result<Option<Result<WitValue, RpcError>>> {
-        self.table.get_mut(future)?.take()
+        let (Some(journal), Some(number)) = (
+            self.journal.clone(),
+            self.futures.get(&future.rep()).copied(),
+        ) else {
+            return self.table.get_mut(future)?.take();
+        };
+        let mut taken = Ok(None);
+        let answer = journal.answer(
+            &format!("golem:rpc/future-invoke-result.get#{number}"),
+            || {
+                taken = self
+                    .table
+                    .get_mut(future)
+                    .map_err(wasmtime::Error::from)
+                    .and_then(|entry| entry.take());
+                match &taken {
+                    Ok(Some(result)) => rpc_result_to_json(result),
+                    _ => serde_json::Value::Null,
+                }
+            },
+        );
+        taken?;
+        if answer.is_null() {
+            return Ok(None);
+        }
+        rpc_result_from_json(&answer)
+            .map(Some)
+            .map_err(|e| wasmtime::format_err!("oplog: {e}"))
     }
 }
 

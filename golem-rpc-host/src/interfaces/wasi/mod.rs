@@ -5,4 +5,5 @@ pub(crate) mod blobstore;
 pub(crate) mod http;
 pub(crate) mod keyvalue;
 pub(crate) mod logging;
+pub(crate) mod random;
 pub(crate) mod streams;

@@ -97,6 +97,30 @@ impl Guest for Caller {
         Ok((by_name.blocking_get(), by_id.blocking_get()))
     }
 
+    fn count(worker: String, times: u32, pause_ms: u32) -> u64 {
+        let api = Api::new(&worker);
+        for _ in 0..times {
+            api.blocking_add(1);
+            std::thread::sleep(Duration::from_millis(u64::from(pause_ms)));
+        }
+        api.blocking_get()
+    }
+
+    fn moment() -> (u64, u64) {
+        thread_local! {
+            static TAKEN: std::cell::OnceCell<(u64, u64)> = const { std::cell::OnceCell::new() };
+        }
+        TAKEN.with(|taken| {
+            *taken.get_or_init(|| {
+                let random = getrandom::u64().expect("wasi:random");
+                let now = SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .expect("after the epoch");
+                (random, now.as_nanos() as u64)
+            })
+        })
+    }
+
     fn self_uri() -> String {
         let uri = golem_rpc::get_self_uri();
         assert_eq!(golem_rpc::get_self_worker_id().uri(), uri);
