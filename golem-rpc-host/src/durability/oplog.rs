@@ -39,29 +39,52 @@ pub enum OplogEntry {
 impl OplogEntry {
     /// The entry as one line of JSON (without the newline).
     pub fn to_line(&self) -> String {
-        let value = match self {
-            OplogEntry::Create { args, env } => json!({"create": {
-                "args": args,
-                "env": env.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-            }}),
+        // The entries written for every call are written directly (no JSON tree in between):
+        // the oplog's cost is on every invocation and host call.
+        let mut line = String::with_capacity(160);
+        match self {
+            OplogEntry::Create { args, env } => {
+                let value = json!({"create": {
+                    "args": args,
+                    "env": env.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                }});
+                line.push_str(&value.to_string());
+            }
             OplogEntry::Invoke {
                 key,
                 function,
                 params,
-            } => json!({"invoke": {
-                "key": key,
-                "function": function,
-                "params": params.iter().map(wit_value_to_json).collect::<Vec<_>>(),
-            }}),
+            } => {
+                line.push_str("{\"invoke\":{\"key\":");
+                push_string(&mut line, key);
+                line.push_str(",\"function\":");
+                push_string(&mut line, function);
+                line.push_str(",\"params\":[");
+                for (i, param) in params.iter().enumerate() {
+                    if i > 0 {
+                        line.push(',');
+                    }
+                    push_wit_value(&mut line, param);
+                }
+                line.push_str("]}}");
+            }
             OplogEntry::Host { call, response } => {
-                json!({"host": {"call": call, "response": response}})
+                line.push_str("{\"host\":{\"call\":");
+                push_string(&mut line, call);
+                line.push_str(",\"response\":");
+                line.push_str(&response.to_string());
+                line.push_str("}}");
             }
             OplogEntry::Complete { key, result } => {
-                json!({"complete": {"key": key, "result": wit_value_to_json(result)}})
+                line.push_str("{\"complete\":{\"key\":");
+                push_string(&mut line, key);
+                line.push_str(",\"result\":");
+                push_wit_value(&mut line, result);
+                line.push_str("}}");
             }
-            OplogEntry::Reset => json!({"reset": {}}),
-        };
-        value.to_string()
+            OplogEntry::Reset => line.push_str("{\"reset\":{}}"),
+        }
+        line
     }
 
     /// Parses a line written by [`OplogEntry::to_line`].
@@ -217,6 +240,42 @@ pub fn wit_value_from_json(value: &Json) -> Result<WitValue, String> {
         .map(node_from_json)
         .collect::<Result<_, _>>()?;
     Ok(WitValue { nodes })
+}
+
+fn push_string(line: &mut String, text: &str) {
+    line.push_str(&Json::from(text).to_string());
+}
+
+/// [`wit_value_to_json`]'s text, written directly.
+fn push_wit_value(line: &mut String, value: &WitValue) {
+    use std::fmt::Write as _;
+    line.push('[');
+    for (i, node) in value.nodes.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        // Writing to a String cannot fail.
+        let _ = match node {
+            WitNode::PrimU8(v) => write!(line, "{{\"u8\":{v}}}"),
+            WitNode::PrimU16(v) => write!(line, "{{\"u16\":{v}}}"),
+            WitNode::PrimU32(v) => write!(line, "{{\"u32\":{v}}}"),
+            WitNode::PrimU64(v) => write!(line, "{{\"u64\":{v}}}"),
+            WitNode::PrimS8(v) => write!(line, "{{\"s8\":{v}}}"),
+            WitNode::PrimS16(v) => write!(line, "{{\"s16\":{v}}}"),
+            WitNode::PrimS32(v) => write!(line, "{{\"s32\":{v}}}"),
+            WitNode::PrimS64(v) => write!(line, "{{\"s64\":{v}}}"),
+            WitNode::PrimBool(v) => write!(line, "{{\"bool\":{v}}}"),
+            WitNode::TupleValue(children) if children.is_empty() => {
+                line.push_str("{\"tuple\":[]}");
+                Ok(())
+            }
+            other => {
+                line.push_str(&node_to_json(other).to_string());
+                Ok(())
+            }
+        };
+    }
+    line.push(']');
 }
 
 fn node_to_json(node: &WitNode) -> Json {

@@ -1,12 +1,15 @@
 //! Where oplogs live: in memory for the life of the host, or with a data directory one file per
 //! worker, `{data-dir}/oplog/{component-id}/{worker-name, percent-encoded}.oplog`, one entry a
-//! line. Each entry is written to the file as it is appended (one `write`), so a process killed
-//! at any point leaves every entry it appended, at most the last one cut short (ignored when
-//! the file is read again).
+//! line. Entries are buffered and written out when an invocation completes (before its caller
+//! sees the result) and when the worker is created or reset. A process killed at any point so
+//! leaves a prefix of each oplog that holds every result another worker or a client was given:
+//! a caller whose later entries were lost replays, sends its calls again with the same
+//! idempotency keys, and gets the recorded results. A last line cut short is ignored when the
+//! file is read again.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write as _;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -98,13 +101,37 @@ impl OplogStore {
 /// One worker's oplog.
 #[derive(Default)]
 pub(crate) struct WorkerOplog {
-    entries: Mutex<Vec<OplogEntry>>,
-    file: Option<Mutex<File>>,
+    entries: Mutex<Entries>,
+    file: Option<Mutex<BufWriter<File>>>,
+}
+
+/// The entries, and where each completed invocation's `complete` is (by its key).
+#[derive(Default)]
+pub(crate) struct Entries {
+    pub(crate) list: Vec<OplogEntry>,
+    completed: HashMap<String, usize>,
+}
+
+impl Entries {
+    fn push(&mut self, entry: OplogEntry) {
+        if let OplogEntry::Complete { key, .. } = &entry {
+            self.completed.insert(key.clone(), self.list.len());
+        }
+        self.list.push(entry);
+    }
+}
+
+impl std::ops::Deref for Entries {
+    type Target = Vec<OplogEntry>;
+
+    fn deref(&self) -> &Vec<OplogEntry> {
+        &self.list
+    }
 }
 
 impl WorkerOplog {
     fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let mut entries = Vec::new();
+        let mut entries = Entries::default();
         match std::fs::read_to_string(path) {
             Ok(text) => {
                 for (number, line) in text.split_inclusive('\n').enumerate() {
@@ -136,12 +163,12 @@ impl WorkerOplog {
             .with_context(|| format!("writing {}", path.display()))?;
         Ok(WorkerOplog {
             entries: Mutex::new(entries),
-            file: Some(Mutex::new(file)),
+            file: Some(Mutex::new(BufWriter::with_capacity(1 << 16, file))),
         })
     }
 
     /// The entries so far.
-    pub(crate) fn entries(&self) -> MutexGuard<'_, Vec<OplogEntry>> {
+    pub(crate) fn entries(&self) -> MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -150,16 +177,25 @@ impl WorkerOplog {
         &self,
         key: &str,
     ) -> Option<crate::bindings::golem::rpc0_1_3::types::WitValue> {
-        self.entries().iter().rev().find_map(|entry| match entry {
-            OplogEntry::Complete { key: done, result } if done == key => Some(result.clone()),
+        let entries = self.entries();
+        match entries.list.get(*entries.completed.get(key)?) {
+            Some(OplogEntry::Complete { result, .. }) => Some(result.clone()),
             _ => None,
-        })
+        }
     }
 
-    /// Appends `entry`, and writes it to the file if there is one. A write that fails is
-    /// reported on stderr: the worker goes on, as Golem's executor goes on when an oplog write
-    /// is retried.
+    /// A key for the next invocation, unique in this oplog (its position).
+    pub(crate) fn next_key(&self) -> String {
+        format!("i{}", self.entries().len())
+    }
+
+    /// Appends `entry` (buffered; see [`WorkerOplog::commit`]). Creating, completing and
+    /// resetting are commit points.
     pub(crate) fn append(&self, entry: OplogEntry) {
+        let commit = matches!(
+            entry,
+            OplogEntry::Create { .. } | OplogEntry::Complete { .. } | OplogEntry::Reset
+        );
         if let Some(file) = &self.file {
             let line = entry.to_line() + "\n";
             let mut file = file.lock().unwrap_or_else(PoisonError::into_inner);
@@ -168,5 +204,17 @@ impl WorkerOplog {
             }
         }
         self.entries().push(entry);
+        if commit {
+            self.commit();
+        }
+    }
+
+    /// Writes out what is buffered. A write that fails is reported on stderr: the worker goes on.
+    fn commit(&self) {
+        if let Some(file) = &self.file
+            && let Err(err) = file.lock().unwrap_or_else(PoisonError::into_inner).flush()
+        {
+            eprintln!("golem-rpc-host: cannot write the oplog: {err}");
+        }
     }
 }

@@ -255,7 +255,7 @@ impl Worker {
         let params = params()
             .map_err(|err| eprintln!("golem-rpc-host: {} is not recorded: {err}", function.name))
             .ok()?;
-        let key = key.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
+        let key = key.map_or_else(|| oplog.next_key(), str::to_string);
         if let Some(journal) = &running.store.data().journal {
             journal.begin_invocation(&key);
         }
