@@ -184,9 +184,15 @@ impl WorkerOplog {
         }
     }
 
-    /// A key for the next invocation, unique in this oplog (its position).
-    pub(crate) fn next_key(&self) -> String {
-        format!("i{}", self.entries().len())
+    /// A key for an invocation that comes with none: unique across host processes, also when
+    /// entries a killed process had buffered are lost (a random number per process, and a
+    /// count).
+    pub(crate) fn new_key() -> String {
+        static PROCESS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let process = PROCESS.get_or_init(|| getrandom::u64().unwrap_or_default());
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{process:016x}-{n}")
     }
 
     /// Appends `entry` (buffered; see [`WorkerOplog::commit`]). Creating, completing and
@@ -196,6 +202,16 @@ impl WorkerOplog {
             entry,
             OplogEntry::Create { .. } | OplogEntry::Complete { .. } | OplogEntry::Reset
         );
+        self.append_then(entry, commit);
+    }
+
+    /// Appends `entry` and writes out everything buffered: an invocation a client made (not a
+    /// caller worker, which would send it again), so that it is resumed if the process dies.
+    pub(crate) fn append_committed(&self, entry: OplogEntry) {
+        self.append_then(entry, true);
+    }
+
+    fn append_then(&self, entry: OplogEntry, commit: bool) {
         if let Some(file) = &self.file {
             let line = entry.to_line() + "\n";
             let mut file = file.lock().unwrap_or_else(PoisonError::into_inner);

@@ -13,6 +13,7 @@ use crate::bindings::value::{
     val_to_wit_value, wit_value_to_val_in,
 };
 use crate::durability::oplog::{OplogEntry, invocations_to_replay};
+use crate::durability::store::WorkerOplog;
 use crate::execution::locks::WorkerKey;
 use crate::worker::component::{ExportedFunction, FunctionKind, LoadedComponent};
 use crate::worker::context::WorkerContext;
@@ -255,15 +256,21 @@ impl Worker {
         let params = params()
             .map_err(|err| eprintln!("golem-rpc-host: {} is not recorded: {err}", function.name))
             .ok()?;
-        let key = key.map_or_else(|| oplog.next_key(), str::to_string);
+        let from_client = key.is_none();
+        let key = key.map_or_else(WorkerOplog::new_key, str::to_string);
         if let Some(journal) = &running.store.data().journal {
             journal.begin_invocation(&key);
         }
-        oplog.append(OplogEntry::Invoke {
+        let entry = OplogEntry::Invoke {
             key: key.clone(),
             function: function.name.clone(),
             params,
-        });
+        };
+        if from_client {
+            oplog.append_committed(entry);
+        } else {
+            oplog.append(entry);
+        }
         Some(key)
     }
 
