@@ -33,10 +33,12 @@ fn an_unknown_component_is_golems_error_in_every_call_form() {
     let host = host();
     for result in every_form(&host, UNKNOWN_COMPONENT) {
         let err = result.unwrap_err();
-        // Golem's text exactly (recorded from Golem 1.2.0: tests/oracle).
+        // Golem 1.1's text exactly (the probe imports golem:rpc@0.1.0; recorded from Golem
+        // 1.1.16: tests/oracle).
         assert_eq!(
             err,
-            "remote internal error: Unknown error: Could not find any component with the given id"
+            "remote internal error: Failed to get latest version of component \
+             00000000-0000-0000-0000-000000000000: Could not find any component with the given id"
         );
     }
 }
@@ -168,9 +170,10 @@ fn fan_out_returns_results_in_input_order() {
     assert_eq!(results[1], Ok(Some(Val::U64(20))));
     assert_eq!(results[2], Ok(Some(Val::U64(30))));
     assert!(
-        results[3].as_ref().unwrap_err().starts_with(
-            "remote internal error: Unknown error: Could not find any component with the given id"
-        ),
+        results[3]
+            .as_ref()
+            .unwrap_err()
+            .starts_with("remote internal error: Failed to get latest version of component"),
         "{results:?}"
     );
 }

@@ -5,8 +5,11 @@
 //! the same components, and each step's answer must be Golem's: results as WAVE and errors as
 //! Golem's text, after the stated normalisation (component ids → `{id:NAME}`, other UUIDs →
 //! `{uuid}`); a step marked `"compare": "any"` only has to succeed or fail as it did on Golem
-//! (an oplog index, which depends on Golem's oplog); a step marked `"divergence"` is a known
-//! difference, listed with its reason in the README, and is checked to still differ.
+//! (an oplog index, which depends on Golem's oplog), one marked `"compare": "error"` only has to
+//! fail (a trap: Golem's text is wasmtime's, with the build's backtrace offsets; the host's also
+//! names the function and worker); a step marked `"divergence"` is a known difference, listed
+//! with its reason in the README, and is checked to still differ. `corpus-1.1.json` and
+//! `golem-1.1.16.json` are the same for Golem 1.1.16 and components built for Golem 1.0/1.1.
 //!
 //! With `GOLEM_RPC_ORACLE_EXPORT=DIR` the components are also copied to
 //! `DIR/golem-rpc-{key}.wasm`, the names the recording used.
@@ -158,8 +161,20 @@ fn run_step(host: &Host, names: &mut Names, step: &Json) -> Json {
 
 #[test]
 fn every_recorded_step_answers_as_golem_1_2_0_did() {
-    let corpus = read_json(&oracle_dir().join("corpus.json"));
-    let transcript = read_json(&oracle_dir().join("golem-1.2.0.json"));
+    replay("corpus.json", "golem-1.2.0.json");
+}
+
+/// Golem 1.1.16's executor, with components built for Golem 1.0/1.1 (`golem:rpc@0.1.0`).
+#[test]
+fn every_recorded_step_answers_as_golem_1_1_16_did() {
+    replay("corpus-1.1.json", "golem-1.1.16.json");
+}
+
+/// Runs the scenarios of `corpus` through the local host and compares each step's answer with
+/// the one `transcript` recorded.
+fn replay(corpus: &str, transcript: &str) {
+    let corpus = read_json(&oracle_dir().join(corpus));
+    let transcript = read_json(&oracle_dir().join(transcript));
     let built = components(&corpus);
     let recorded: BTreeMap<&str, &Json> = transcript["scenarios"]
         .as_array()
@@ -198,6 +213,7 @@ fn every_recorded_step_answers_as_golem_1_2_0_did() {
             let actual = run_step(&host, &mut names, step);
             let same = match step.get("compare").and_then(Json::as_str) {
                 Some("any") => actual.get("ok").is_some() == expected.get("ok").is_some(),
+                Some("error") => actual.get("error").is_some() && expected.get("error").is_some(),
                 _ => actual == *expected,
             };
             compared += 1;
@@ -216,6 +232,7 @@ fn every_recorded_step_answers_as_golem_1_2_0_did() {
         host.shutdown(std::time::Duration::from_secs(1));
     }
     assert!(compared >= 60, "only {compared} steps compared");
+    println!("{compared} steps compared");
     assert!(
         mismatches.is_empty(),
         "{} of {compared} steps differ from Golem's answers:\n{}",

@@ -140,7 +140,10 @@ fn collect_and_map_concurrent_keep_input_order() {
             assert_eq!(results[i], Ok(*value), "position {i}");
         }
         assert!(
-            results[12].as_ref().unwrap_err().starts_with("remote internal error: Unknown error: Could not find any component with the given id"),
+            results[12]
+                .as_ref()
+                .unwrap_err()
+                .starts_with("remote internal error: Failed to get latest version of component"),
             "{results:?}"
         );
     }

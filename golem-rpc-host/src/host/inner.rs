@@ -320,9 +320,7 @@ impl HostInner {
         // Golem's executor fails to find the component's metadata: `GolemError::unknown(..)`,
         // a `remote-internal-error` (its text in every version, 1.0 to 1.4).
         let component = self.component_by_id(&target.component_id).ok_or_else(|| {
-            CallError::Internal(
-                "Unknown error: Could not find any component with the given id".to_string(),
-            )
+            CallError::Internal(crate::worker::error::UNKNOWN_COMPONENT.to_string())
         })?;
         let function = component
             .lookup(function_name)

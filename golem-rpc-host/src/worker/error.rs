@@ -30,3 +30,8 @@ impl fmt::Display for CallError {
 }
 
 impl std::error::Error for CallError {}
+
+/// What Golem 1.2+ answers a call to a component it does not know (`GolemError::unknown`: a
+/// `remote-internal-error`).
+pub(crate) const UNKNOWN_COMPONENT: &str =
+    "Unknown error: Could not find any component with the given id";

@@ -195,6 +195,9 @@ pub(crate) struct WorkerState {
     /// With a journal: each `future-invoke-result` (by its table index) numbered in the order
     /// the instance made the calls, which a replay repeats.
     pub(crate) futures: std::collections::HashMap<u32, usize>,
+    /// `golem:rpc@0.1.x` futures (by table index) and the component each calls: their errors
+    /// are worded as Golem 1.1 words them.
+    pub(crate) golem_1_1_futures: std::collections::HashMap<u32, Uuid>,
 }
 
 impl WorkerState {
@@ -215,6 +218,7 @@ impl WorkerState {
         Self {
             journal,
             futures: std::collections::HashMap::new(),
+            golem_1_1_futures: std::collections::HashMap::new(),
             wasi: wasi.build(),
             table: wasmtime::component::ResourceTable::new(),
             services: Arc::downgrade(services),
