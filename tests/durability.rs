@@ -37,9 +37,13 @@ fn data_dir() -> DataDir {
     DataDir(dir)
 }
 
-/// A host on `dir` with the application's components, as a new executor process finds them.
-fn host_on(dir: &DataDir) -> Host {
-    let host = Host::with_data_dir(&dir.0).expect("a host on the data directory");
+/// A host on `dir` with the application's components, as a new executor process finds them
+/// (without a directory: a host that keeps nothing).
+fn host_on(dir: Option<&DataDir>) -> Host {
+    let host = match dir {
+        Some(dir) => Host::with_data_dir(&dir.0).expect("a host on the data directory"),
+        None => Host::new().expect("a host"),
+    };
     host.set_output(Output::Capture);
     host.set_default_generation(Generation::Golem1_3);
     let counters = host
@@ -71,7 +75,7 @@ fn stop(host: Host) {
 #[test]
 fn counter_resource_test_2_with_restart_keeps_the_remote_resource() {
     let dir = data_dir();
-    let first = host_on(&dir);
+    let first = host_on(Some(&dir));
     assert_eq!(call(&first, "rpc-counters-2r", "test2"), "1");
     let printed = |host: &Host| {
         String::from_utf8_lossy(&host.worker_output("counters", "counters_test2").stdout)
@@ -83,47 +87,49 @@ fn counter_resource_test_2_with_restart_keeps_the_remote_resource() {
         printed(&first)
     );
     stop(first);
-    let second = host_on(&dir);
+    let second = host_on(Some(&dir));
     // The caller's state (the counter it holds) and the counter worker's both come back, and
     // what the counter printed when its counter was made is not printed again.
     assert_eq!(call(&second, "rpc-counters-2r", "test2"), "2");
     assert_eq!(printed(&second), "");
     stop(second);
-    let third = host_on(&dir);
+    let third = host_on(Some(&dir));
     assert_eq!(call(&third, "rpc-counters-2r", "test2"), "3");
+}
+
+/// Calls `function` on caller worker `worker` once in each of a sequence of hosts on one
+/// directory (each stopped before the next starts): the answers, in order.
+fn across_restarts(worker: &str, function: &str, hosts: usize) -> Vec<String> {
+    let dir = data_dir();
+    (0..hosts)
+        .map(|_| {
+            let host = host_on(Some(&dir));
+            let answer = call(&host, worker, function);
+            stop(host);
+            answer
+        })
+        .collect()
 }
 
 #[test]
 fn counter_resource_test_3_with_restart_keeps_the_global_state() {
-    let dir = data_dir();
-    let first = host_on(&dir);
-    assert_eq!(call(&first, "rpc-counters-3r", "test3"), "1");
-    stop(first);
-    let second = host_on(&dir);
-    assert_eq!(call(&second, "rpc-counters-3r", "test3"), "2");
+    assert_eq!(across_restarts("rpc-counters-3r", "test3", 2), ["1", "2"]);
 }
 
 #[test]
 fn counter_resource_test_5_with_restart_replays_calls_in_flight() {
-    let dir = data_dir();
-    let first = host_on(&dir);
-    assert_eq!(call(&first, "rpc-counters-5r", "test5"), "[3, 3, 3]");
-    stop(first);
-    let second = host_on(&dir);
-    assert_eq!(call(&second, "rpc-counters-5r", "test5"), "[3, 3, 3]");
+    assert_eq!(
+        across_restarts("rpc-counters-5r", "test5", 2),
+        ["[3, 3, 3]", "[3, 3, 3]"]
+    );
 }
 
 #[test]
 fn without_a_data_directory_a_new_host_starts_afresh() {
-    let host = Host::new().unwrap();
-    host.set_output(Output::Capture);
-    host.set_default_generation(Generation::Golem1_3);
-    let counters = host
-        .add_component_file("counters", &components()["counters"])
-        .unwrap();
-    host.add_component_file("caller", &components()["caller"])
-        .unwrap();
-    host.add_env("COUNTERS_COMPONENT_ID", counters.to_string());
+    let host = host_on(None);
     assert_eq!(call(&host, "w", "test3"), "1");
     assert_eq!(call(&host, "w", "test3"), "2");
+    // A new executor without a data directory: nothing of the first host's workers remains.
+    let again = host_on(None);
+    assert_eq!(call(&again, "w", "test3"), "1");
 }

@@ -65,14 +65,14 @@ impl Journal {
         self.replaying.store(true, Ordering::Relaxed);
     }
 
-    /// Ends a replay; the recorded answers the invocation did not ask for again (none, if the
-    /// worker is deterministic).
-    pub(crate) fn end_replay(&self) -> usize {
+    /// Ends a replay: answers the invocation did not ask for again (none, if the worker is
+    /// deterministic) are dropped.
+    pub(crate) fn end_replay(&self) {
         self.replaying.store(false, Ordering::Relaxed);
-        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
-        let left = answers.len();
-        answers.clear();
-        left
+        self.answers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The answer of host call `call`: in a replay the recorded one, else `live()`'s, recorded.

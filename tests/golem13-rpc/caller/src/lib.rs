@@ -5,42 +5,34 @@
 
 #[allow(static_mut_refs, clippy::all)]
 mod bindings {
+    /// The bindings with golem-rust's types: `$wasm` is where golem-rust keeps golem-wasm-rpc,
+    /// `$api` the `golem:api/host` version of the era.
+    macro_rules! bindings {
+        ($wasm:ident, $api:tt) => {
+            wit_bindgen::generate!({
+                path: [
+                    "../wit/deps/io",
+                    "../wit/deps/clocks",
+                    "../wit/deps/golem-rpc",
+                    "../wit/deps/golem-1.x",
+                    "wit-generated",
+                ],
+                world: "rpc:caller/caller",
+                generate_all,
+                with: {
+                    "wasi:io/poll@0.2.3": golem_rust::$wasm::wasi::io::poll,
+                    "wasi:clocks/wall-clock@0.2.3": golem_rust::$wasm::wasi::clocks::wall_clock,
+                    "golem:rpc/types@0.2.2": golem_rust::$wasm::golem_rpc_0_2_x::types,
+                    $api: golem_rust::bindings::golem::api::host,
+                },
+            });
+        };
+    }
+
     #[cfg(feature = "golem-1-3")]
-    wit_bindgen::generate!({
-        path: [
-            "../wit/deps/io",
-            "../wit/deps/clocks",
-            "../wit/deps/golem-rpc",
-            "../wit/deps/golem-1.x",
-            "wit-generated",
-        ],
-        world: "rpc:caller/caller",
-        generate_all,
-        with: {
-            "wasi:io/poll@0.2.3": golem_rust::wasm_rpc::wasi::io::poll,
-            "wasi:clocks/wall-clock@0.2.3": golem_rust::wasm_rpc::wasi::clocks::wall_clock,
-            "golem:rpc/types@0.2.2": golem_rust::wasm_rpc::golem_rpc_0_2_x::types,
-            "golem:api/host@1.1.7": golem_rust::bindings::golem::api::host,
-        },
-    });
+    bindings!(wasm_rpc, "golem:api/host@1.1.7");
     #[cfg(feature = "golem-1-4")]
-    wit_bindgen::generate!({
-        path: [
-            "../wit/deps/io",
-            "../wit/deps/clocks",
-            "../wit/deps/golem-rpc",
-            "../wit/deps/golem-1.x",
-            "wit-generated",
-        ],
-        world: "rpc:caller/caller",
-        generate_all,
-        with: {
-            "wasi:io/poll@0.2.3": golem_rust::golem_wasm::wasi::io::poll,
-            "wasi:clocks/wall-clock@0.2.3": golem_rust::golem_wasm::wasi::clocks::wall_clock,
-            "golem:rpc/types@0.2.2": golem_rust::golem_wasm::golem_rpc_0_2_x::types,
-            "golem:api/host@1.3.0": golem_rust::bindings::golem::api::host,
-        },
-    });
+    bindings!(golem_wasm, "golem:api/host@1.3.0");
 }
 
 use std::cell::RefCell;
